@@ -1,0 +1,5 @@
+//! Components shared by pages.
+
+pub mod api_card;
+pub mod layout;
+pub mod problem;

@@ -1,0 +1,58 @@
+//! The user interface, compiled for the server (rendering) and the browser
+//! (hydration): the HTML shell, the routes, pages and components.
+
+pub mod components;
+pub mod pages;
+pub mod site;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{ParamSegment, SsrMode, StaticSegment};
+
+use components::layout::Layout;
+use pages::{api::ApiPage, catalogue::CataloguePage, home::HomePage, not_found::NotFound};
+
+/// The HTML document around the application. Server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en-GB">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="color-scheme" content="light"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// The application: layout and routes. Every page renders completely on the
+/// server (`SsrMode::Async` waits for its data), so it works without JavaScript.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="portico" href="/pkg/portico.css"/>
+        <Title formatter=|page: String| format!("{page} - Portico")/>
+        <Router>
+            <Layout>
+                <Routes fallback=NotFound>
+                    <Route path=StaticSegment("") view=HomePage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("apis") view=CataloguePage ssr=SsrMode::Async/>
+                    <Route
+                        path=(StaticSegment("apis"), ParamSegment("agency"), ParamSegment("api"))
+                        view=ApiPage
+                        ssr=SsrMode::Async
+                    />
+                </Routes>
+            </Layout>
+        </Router>
+    }
+}

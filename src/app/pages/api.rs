@@ -1,0 +1,141 @@
+//! One API: who publishes it, how to call it through the gateway, its plans
+//! and the versions of its OpenAPI document.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+use crate::app::components::problem::ErrorSummary;
+use crate::app::pages::not_found::NotFound;
+use crate::catalogue::model::{ApiDetail, PlanSummary};
+use crate::catalogue::server_fns::load_api_detail;
+
+#[component]
+pub fn ApiPage() -> impl IntoView {
+    let params = use_params_map();
+    let key = move || {
+        let p = params.get();
+        (
+            p.get("agency").unwrap_or_default(),
+            p.get("api").unwrap_or_default(),
+        )
+    };
+    let detail = Resource::new(key, |(agency, api)| load_api_detail(agency, api));
+    view! {
+        <Suspense fallback=|| view! { <p>"Loading..."</p> }>
+            {move || Suspend::new(async move {
+                match detail.await {
+                    Ok(Some(detail)) => view! { <Detail detail/> }.into_any(),
+                    Ok(None) => view! { <NotFound/> }.into_any(),
+                    Err(err) => view! { <ErrorSummary message=err.to_string()/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Detail(detail: ApiDetail) -> impl IntoView {
+    let api = detail.api;
+    let open = api.access_mode == "open";
+    let document_href = format!("{}/openapi", api.href());
+    let curl = if open {
+        format!("curl {}/", detail.gateway_url)
+    } else {
+        format!("curl -H 'x-api-key: YOUR_API_KEY' {}/", detail.gateway_url)
+    };
+    view! {
+        <Title text=api.name.clone()/>
+        <nav class="breadcrumbs" aria-label="Breadcrumb">
+            <ol>
+                <li><a href="/">"Home"</a></li>
+                <li><a href="/apis">"API catalogue"</a></li>
+                <li><a href=format!("/apis?agency={}", api.agency.slug)>{api.agency.name.clone()}</a></li>
+            </ol>
+        </nav>
+        <span class="caption">{api.agency.name}</span>
+        <h1 class="heading-xl">{api.name}</h1>
+        <p class="lead">{api.summary}</p>
+        {(api.lifecycle == "deprecated").then(|| view! {
+            <div class="warning-text"><strong>"This API is deprecated. Plan to move off it."</strong></div>
+        })}
+
+        <h2 class="heading-l">"Call this API"</h2>
+        <dl class="summary-list">
+            <div class="summary-list__row">
+                <dt>"Base URL"</dt>
+                <dd><code>{detail.gateway_url.clone()}</code></dd>
+            </div>
+            <div class="summary-list__row">
+                <dt>"Access"</dt>
+                <dd>{if open {
+                    "Open: anyone may call it, no key needed."
+                } else {
+                    "An API key is required. Send it in the x-api-key header."
+                }}</dd>
+            </div>
+            <div class="summary-list__row">
+                <dt>"OpenAPI document"</dt>
+                <dd><a href=document_href download="">"Download the OpenAPI document"</a></dd>
+            </div>
+        </dl>
+        <p>"Try it from a terminal:"</p>
+        <pre class="code-block"><code>{curl}</code></pre>
+
+        <h2 class="heading-l">"Plans"</h2>
+        <PlanTable plans=detail.plans/>
+
+        <h2 class="heading-l">"Versions"</h2>
+        <table class="table">
+            <caption class="visually-hidden">"Versions of the OpenAPI document"</caption>
+            <thead><tr><th scope="col">"Version"</th><th scope="col">"OpenAPI"</th><th scope="col">"Published"</th></tr></thead>
+            <tbody>
+                {detail.versions.into_iter().map(|v| view! {
+                    <tr>
+                        <td>{v.label}{v.is_default.then_some(" (current)")}</td>
+                        <td>{v.openapi_version}</td>
+                        <td>{v.created_at.get(..10).unwrap_or_default().to_owned()}</td>
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
+#[component]
+fn PlanTable(plans: Vec<PlanSummary>) -> impl IntoView {
+    if plans.is_empty() {
+        return view! { <p>"This API offers no plans yet."</p> }.into_any();
+    }
+    let limit = |n: Option<i64>| {
+        n.map(|n| n.to_string())
+            .unwrap_or_else(|| "No limit".into())
+    };
+    view! {
+        <table class="table">
+            <caption class="visually-hidden">"Plans and their limits"</caption>
+            <thead>
+                <tr>
+                    <th scope="col">"Plan"</th>
+                    <th scope="col" class="numeric">"Requests per second"</th>
+                    <th scope="col" class="numeric">"Requests per minute"</th>
+                    <th scope="col" class="numeric">"Per day"</th>
+                    <th scope="col" class="numeric">"Per month"</th>
+                    <th scope="col">"Approval"</th>
+                </tr>
+            </thead>
+            <tbody>
+                {plans.into_iter().map(|p| view! {
+                    <tr>
+                        <th scope="row">{p.name}<span class="hint">{p.description}</span></th>
+                        <td class="numeric">{limit(p.rate_per_second)}</td>
+                        <td class="numeric">{limit(p.rate_per_minute)}</td>
+                        <td class="numeric">{limit(p.quota_per_day)}</td>
+                        <td class="numeric">{limit(p.quota_per_month)}</td>
+                        <td>{if p.approval == "auto" { "Immediate" } else { "Reviewed by the agency" }}</td>
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </table>
+    }.into_any()
+}

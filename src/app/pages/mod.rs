@@ -1,0 +1,6 @@
+//! One file per route.
+
+pub mod api;
+pub mod catalogue;
+pub mod home;
+pub mod not_found;

@@ -1,0 +1,12 @@
+//! The catalogue: which APIs exist, who publishes them, and what a visitor may
+//! see of them. Owns the `api`, `api_tag`, `api_version` and `plan` tables.
+
+pub mod model;
+pub mod server_fns;
+
+#[cfg(feature = "ssr")]
+pub mod handlers;
+#[cfg(feature = "ssr")]
+pub mod repo;
+#[cfg(feature = "ssr")]
+pub mod service;

@@ -1,0 +1,161 @@
+//! Database pools and migrations: the one query layer that both SQLite and
+//! PostgreSQL serve.
+//!
+//! Portico talks to both backends through `sqlx::Any`. The alternative, an enum
+//! of concrete pools with every query written twice or made generic over the
+//! driver, doubles the code that a domain module owns for no gain a user would
+//! see. `Any` costs us the richer column types: timestamps are stored as
+//! RFC 3339 text in UTC (which sorts correctly and which both backends can
+//! cast), identifiers as 64-bit integers, flags and states as constrained text.
+//! Queries use `$1, $2, ...` placeholders, which both drivers accept.
+//!
+//! Migrations are kept in one folder per backend because the DDL differs
+//! (identity columns, `autoincrement`), while the tables and columns are the
+//! same. Migrations are append-only: never edit one that has shipped.
+
+use std::{fmt, str::FromStr, time::Duration};
+
+use anyhow::Context;
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyPool, Executor};
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
+
+/// Which database server holds Portico's data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    /// Tells the backend from a connection URL, or says which schemes work.
+    pub fn from_url(url: &str) -> anyhow::Result<Self> {
+        if url.starts_with("sqlite:") {
+            Ok(Self::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(Self::Postgres)
+        } else {
+            anyhow::bail!(
+                "unsupported database URL scheme: use sqlite://PATH or postgres://USER@HOST/DB"
+            )
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Sqlite => "sqlite",
+            Self::Postgres => "postgres",
+        }
+    }
+}
+
+impl fmt::Display for Backend {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A pool of connections to one backend.
+#[derive(Clone)]
+pub struct Db {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+impl fmt::Debug for Db {
+    // The URL may carry a password: it is never kept, so never printed.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Db")
+            .field("backend", &self.backend)
+            .finish()
+    }
+}
+
+impl Db {
+    /// Connects to `url`, creating a SQLite file if it does not exist yet.
+    pub async fn connect(url: &str) -> anyhow::Result<Self> {
+        sqlx::any::install_default_drivers();
+        let backend = Backend::from_url(url)?;
+        let options = AnyConnectOptions::from_str(url)
+            .with_context(|| format!("the {backend} database URL is not valid"))?;
+        let mut pool = AnyPoolOptions::new()
+            .acquire_timeout(Duration::from_secs(5))
+            .max_connections(match backend {
+                // SQLite serialises writers; a few readers are all it can use.
+                Backend::Sqlite => 4,
+                Backend::Postgres => 10,
+            });
+        if backend == Backend::Sqlite {
+            pool = pool.after_connect(|conn, _meta| {
+                Box::pin(async move {
+                    // WAL lets readers work while a writer commits; the busy
+                    // timeout makes a second writer wait instead of failing.
+                    conn.execute("pragma journal_mode = wal; pragma busy_timeout = 5000; pragma foreign_keys = on;")
+                        .await?;
+                    Ok(())
+                })
+            });
+        }
+        let pool = pool
+            .connect_with(options)
+            .await
+            .with_context(|| format!("could not connect to the {backend} database"))?;
+        Ok(Self { pool, backend })
+    }
+
+    /// Applies every migration that has not run yet.
+    pub async fn migrate(&self) -> anyhow::Result<()> {
+        let migrator = match self.backend {
+            Backend::Sqlite => &SQLITE_MIGRATIONS,
+            Backend::Postgres => &POSTGRES_MIGRATIONS,
+        };
+        migrator
+            .run(&self.pool)
+            .await
+            .with_context(|| format!("applying the {} migrations failed", self.backend))
+    }
+
+    /// Whether the database answers a trivial query right now.
+    pub async fn ping(&self) -> bool {
+        sqlx::query("select 1").execute(&self.pool).await.is_ok()
+    }
+
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+/// A SQLite URL for a file path, creating the file when it is missing.
+pub fn sqlite_url(path: &std::path::Path) -> String {
+    format!("sqlite://{}?mode=rwc", path.display())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backend_is_told_from_the_url_scheme() {
+        assert_eq!(Backend::from_url("sqlite://x.db").unwrap(), Backend::Sqlite);
+        assert_eq!(
+            Backend::from_url("postgres://u@localhost/db").unwrap(),
+            Backend::Postgres
+        );
+        assert_eq!(
+            Backend::from_url("postgresql://u@localhost/db").unwrap(),
+            Backend::Postgres
+        );
+        let err = Backend::from_url("mysql://u@localhost/db").unwrap_err();
+        assert!(err.to_string().contains("sqlite://"), "{err}");
+    }
+}

@@ -1,0 +1,156 @@
+//! The route table: which `/{agency}/{api}` goes to which upstream. Held in
+//! memory and replaced whole, so a request never waits for a lock holder.
+
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
+
+use anyhow::Context;
+use axum::http::Uri;
+
+use crate::catalogue::repo as catalogue;
+use crate::db::Db;
+
+/// How callers of an API authenticate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccessMode {
+    /// Anyone may call it.
+    Open,
+    /// Callers present an API key.
+    Key,
+}
+
+/// One API the gateway forwards to.
+#[derive(Debug, Clone)]
+pub struct ApiRoute {
+    pub api_id: i64,
+    pub agency: String,
+    pub api: String,
+    pub access_mode: AccessMode,
+    /// Upstream base URL, without a trailing slash.
+    pub upstream: String,
+}
+
+/// A route matched for one request path.
+#[derive(Debug, Clone)]
+pub struct Matched {
+    pub api: Arc<ApiRoute>,
+    /// The path after `/{agency}/{api}`, empty or starting with `/`.
+    pub rest: String,
+}
+
+type Table = HashMap<(String, String), Arc<ApiRoute>>;
+
+/// The shared, swappable route table.
+#[derive(Clone, Default)]
+pub struct RouteTable(Arc<RwLock<Arc<Table>>>);
+
+impl RouteTable {
+    /// Reads every route from the database and swaps the table in one step.
+    /// Routes whose upstream URL is not usable are skipped with a warning.
+    pub async fn reload(&self, db: &Db) -> anyhow::Result<usize> {
+        let rows = catalogue::list_routes(db.pool())
+            .await
+            .context("loading the gateway routes")?;
+        let mut table = Table::new();
+        for row in rows {
+            if row
+                .upstream_url
+                .parse::<Uri>()
+                .map(|u| u.scheme().is_none())
+                .unwrap_or(true)
+            {
+                tracing::warn!(
+                    api.id = row.api_id,
+                    "skipping a route whose upstream URL is not absolute"
+                );
+                continue;
+            }
+            let access_mode = if row.access_mode == "open" {
+                AccessMode::Open
+            } else {
+                AccessMode::Key
+            };
+            let route = ApiRoute {
+                api_id: row.api_id,
+                agency: row.agency_slug.clone(),
+                api: row.api_slug.clone(),
+                access_mode,
+                upstream: row.upstream_url.trim_end_matches('/').to_owned(),
+            };
+            table.insert((row.agency_slug, row.api_slug), Arc::new(route));
+        }
+        let count = table.len();
+        let mut current = self
+            .0
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        *current = Arc::new(table);
+        Ok(count)
+    }
+
+    fn snapshot(&self) -> Arc<Table> {
+        self.0
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
+    }
+
+    /// Finds the route for a request path `/{agency}/{api}{rest}`.
+    pub fn resolve(&self, path: &str) -> Option<Matched> {
+        let trimmed = path.strip_prefix('/')?;
+        let mut parts = trimmed.splitn(3, '/');
+        let agency = parts.next().filter(|s| !s.is_empty())?;
+        let api = parts.next().filter(|s| !s.is_empty())?;
+        let rest = parts.next().map(|r| format!("/{r}")).unwrap_or_default();
+        let table = self.snapshot();
+        let route = table.get(&(agency.to_owned(), api.to_owned()))?.clone();
+        Some(Matched { api: route, rest })
+    }
+
+    #[cfg(test)]
+    fn with(routes: Vec<ApiRoute>) -> Self {
+        let table = routes
+            .into_iter()
+            .map(|r| ((r.agency.clone(), r.api.clone()), Arc::new(r)))
+            .collect();
+        Self(Arc::new(RwLock::new(Arc::new(table))))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table() -> RouteTable {
+        RouteTable::with(vec![ApiRoute {
+            api_id: 1,
+            agency: "tax".into(),
+            api: "returns".into(),
+            access_mode: AccessMode::Open,
+            upstream: "http://upstream.test/v1".into(),
+        }])
+    }
+
+    #[test]
+    fn resolves_agency_api_and_rest() {
+        let m = table().resolve("/tax/returns/2024/forms").unwrap();
+        assert_eq!(m.api.api_id, 1);
+        assert_eq!(m.rest, "/2024/forms");
+        assert_eq!(table().resolve("/tax/returns").unwrap().rest, "");
+        assert_eq!(table().resolve("/tax/returns/").unwrap().rest, "/");
+    }
+
+    #[test]
+    fn unknown_or_short_paths_do_not_resolve() {
+        for path in [
+            "/",
+            "/tax",
+            "/tax/",
+            "//returns",
+            "/tax/refunds/x",
+            "/other/returns",
+        ] {
+            assert!(table().resolve(path).is_none(), "{path}");
+        }
+    }
+}

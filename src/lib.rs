@@ -1,0 +1,25 @@
+//! Portico: a self-service API developer portal with an embedded API gateway.
+//!
+//! One crate, two builds: `ssr` is the server (portal and gateway), `hydrate`
+//! the browser bundle that makes the server-rendered pages interactive.
+
+pub mod app;
+pub mod catalogue;
+pub mod tenants;
+
+#[cfg(feature = "ssr")]
+pub mod db;
+#[cfg(feature = "ssr")]
+pub mod demo;
+#[cfg(feature = "ssr")]
+pub mod gateway;
+#[cfg(feature = "ssr")]
+pub mod server;
+
+/// The browser entry point: hydrates the server-rendered page.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(app::App);
+}

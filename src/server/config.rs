@@ -1,0 +1,141 @@
+//! Command line and environment: what to run, where, and on which database.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Portico: an API developer portal with an embedded API gateway.
+#[derive(Debug, Parser)]
+#[command(name = "portico", version, about)]
+pub struct Cli {
+    #[command(flatten)]
+    pub config: Config,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the portal and the gateway in one process.
+    Serve,
+    /// Apply database migrations, then exit.
+    Migrate,
+}
+
+/// Settings shared by every command. Each flag has an environment twin.
+#[derive(Debug, Clone, Args)]
+pub struct Config {
+    /// Directory for Portico's own files (the SQLite database by default).
+    #[arg(
+        long,
+        env = "PORTICO_DATA_DIR",
+        default_value = "./data",
+        global = true
+    )]
+    pub data_dir: PathBuf,
+
+    /// Database URL: `sqlite://PATH` or `postgres://USER:PASSWORD@HOST/DB`.
+    /// Defaults to a SQLite file in the data directory.
+    #[arg(
+        long,
+        env = "PORTICO_DATABASE_URL",
+        global = true,
+        hide_env_values = true
+    )]
+    pub database_url: Option<String>,
+
+    /// Address of the portal (web pages and the portal's REST API).
+    #[arg(
+        long,
+        env = "PORTICO_PORTAL_ADDR",
+        default_value = "127.0.0.1:3000",
+        global = true
+    )]
+    pub portal_addr: SocketAddr,
+
+    /// Address of the gateway that API clients call.
+    #[arg(
+        long,
+        env = "PORTICO_GATEWAY_ADDR",
+        default_value = "127.0.0.1:8080",
+        global = true
+    )]
+    pub gateway_addr: SocketAddr,
+
+    /// Development mode: demo agencies, APIs and upstream, and the development
+    /// sign-in. Never use it for real data.
+    #[arg(long, env = "PORTICO_DEV", global = true)]
+    pub dev: bool,
+
+    /// Directory holding the built site (the browser bundle and CSS).
+    #[arg(
+        long,
+        env = "PORTICO_SITE_ROOT",
+        default_value = "target/site",
+        global = true
+    )]
+    pub site_root: PathBuf,
+
+    /// The gateway's public base URL, shown to developers in samples.
+    /// Defaults to `http://` and the gateway's bound address.
+    #[arg(long, env = "PORTICO_GATEWAY_PUBLIC_URL", global = true)]
+    pub gateway_public_url: Option<String>,
+
+    /// How long the gateway waits for an upstream to answer, in seconds.
+    #[arg(
+        long,
+        env = "PORTICO_UPSTREAM_TIMEOUT_SECS",
+        default_value_t = 30,
+        global = true
+    )]
+    pub upstream_timeout_secs: u64,
+}
+
+impl Config {
+    /// The database URL to use: the one given, or a SQLite file in the data dir.
+    pub fn database_url(&self) -> String {
+        match &self.database_url {
+            Some(url) => url.clone(),
+            None => crate::db::sqlite_url(&self.data_dir.join("portico.db")),
+        }
+    }
+
+    /// A configuration for tests: ephemeral ports, a given data directory.
+    pub fn for_tests(data_dir: PathBuf, database_url: Option<String>) -> Self {
+        let any_port: SocketAddr = ([127, 0, 0, 1], 0).into();
+        Self {
+            data_dir,
+            database_url,
+            portal_addr: any_port,
+            gateway_addr: any_port,
+            dev: true,
+            site_root: PathBuf::from("target/site"),
+            gateway_public_url: None,
+            upstream_timeout_secs: 2,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn defaults_match_the_readme() {
+        let cli = Cli::try_parse_from(["portico", "serve"]).unwrap();
+        assert_eq!(cli.config.portal_addr.to_string(), "127.0.0.1:3000");
+        assert_eq!(cli.config.gateway_addr.to_string(), "127.0.0.1:8080");
+        assert!(cli
+            .config
+            .database_url()
+            .starts_with("sqlite://./data/portico.db"));
+    }
+}

@@ -1,0 +1,205 @@
+//! The application: connect, migrate, seed (in development), bind both
+//! listeners, and serve until told to stop.
+
+use std::future::{Future, IntoFuture};
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use anyhow::Context;
+use leptos::config::LeptosOptions;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tracing::Level;
+
+use super::clock::Clock;
+use super::config::Config;
+use super::portal;
+use super::state::AppState;
+use crate::db::Db;
+use crate::demo;
+use crate::gateway::routes::RouteTable;
+use crate::gateway::Gateway;
+
+/// A built Portico: both listeners bound, ready to serve.
+pub struct Application {
+    portal_listener: TcpListener,
+    gateway_listener: TcpListener,
+    portal: axum::Router,
+    gateway: axum::Router,
+    db: Db,
+    routes: RouteTable,
+}
+
+impl Application {
+    /// Builds everything a `serve` needs. Binding port 0 picks a free port;
+    /// [`Application::portal_addr`] and [`Application::gateway_addr`] tell which.
+    pub async fn build(config: Config) -> anyhow::Result<Self> {
+        Self::build_with_clock(config, Clock::system()).await
+    }
+
+    pub async fn build_with_clock(config: Config, clock: Clock) -> anyhow::Result<Self> {
+        let db = open_database(&config).await?;
+        let portal_listener = bind(config.portal_addr, "portal").await?;
+        let gateway_listener = bind(config.gateway_addr, "gateway").await?;
+        let portal_addr = portal_listener.local_addr()?;
+        let gateway_addr = gateway_listener.local_addr()?;
+
+        if config.dev {
+            let report = demo::seed(&db, &clock, &base_url(portal_addr)).await?;
+            tracing::info!(
+                apis.created = report.apis_created,
+                upstreams.moved = report.upstreams_moved,
+                "demo data in place"
+            );
+        }
+        let routes = RouteTable::default();
+        let count = routes.reload(&db).await?;
+        tracing::info!(routes = count, "gateway routes loaded");
+
+        let gateway_url = config
+            .gateway_public_url
+            .clone()
+            .unwrap_or_else(|| base_url(gateway_addr));
+        let state = AppState {
+            leptos_options: leptos_options(&config, portal_addr),
+            db: db.clone(),
+            clock,
+            gateway_url,
+            dev: config.dev,
+            routes: routes.clone(),
+        };
+        let gateway = Gateway::new(
+            db.clone(),
+            routes.clone(),
+            Duration::from_secs(config.upstream_timeout_secs),
+        );
+        Ok(Self {
+            portal_listener,
+            gateway_listener,
+            portal: portal::router(state),
+            gateway: portal::with_common_layers(gateway.router(), Level::DEBUG),
+            db,
+            routes,
+        })
+    }
+
+    pub fn portal_addr(&self) -> SocketAddr {
+        self.portal_listener
+            .local_addr()
+            .unwrap_or_else(|_| ([127, 0, 0, 1], 0).into())
+    }
+
+    pub fn gateway_addr(&self) -> SocketAddr {
+        self.gateway_listener
+            .local_addr()
+            .unwrap_or_else(|_| ([127, 0, 0, 1], 0).into())
+    }
+
+    /// The database this application uses.
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    /// The gateway's route table, to reload after changing the catalogue.
+    pub fn routes(&self) -> &RouteTable {
+        &self.routes
+    }
+
+    /// Serves both listeners until `shutdown` completes, then lets requests in
+    /// flight finish and closes the database.
+    pub async fn run_until_stopped(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
+        let (stop_tx, stop_rx) = watch::channel(false);
+        tokio::spawn(async move {
+            shutdown.await;
+            let _ = stop_tx.send(true);
+        });
+        let stopped = |mut rx: watch::Receiver<bool>| async move {
+            let _ = rx.wait_for(|stop| *stop).await;
+        };
+        tracing::info!("portal listening on http://{}", self.portal_addr());
+        tracing::info!("gateway listening on http://{}", self.gateway_addr());
+        let portal = axum::serve(
+            self.portal_listener,
+            self.portal
+                .into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(stopped(stop_rx.clone()));
+        let gateway = axum::serve(
+            self.gateway_listener,
+            self.gateway
+                .into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(stopped(stop_rx));
+        let (portal, gateway) = tokio::join!(portal.into_future(), gateway.into_future());
+        portal.context("the portal stopped with an error")?;
+        gateway.context("the gateway stopped with an error")?;
+        self.db.close().await;
+        tracing::info!("stopped");
+        Ok(())
+    }
+}
+
+/// Connects to the configured database and applies pending migrations.
+pub async fn open_database(config: &Config) -> anyhow::Result<Db> {
+    if config.database_url.is_none() {
+        std::fs::create_dir_all(&config.data_dir).with_context(|| {
+            format!(
+                "could not create the data directory {}",
+                config.data_dir.display()
+            )
+        })?;
+    }
+    let db = Db::connect(&config.database_url()).await?;
+    db.migrate().await?;
+    Ok(db)
+}
+
+async fn bind(addr: SocketAddr, what: &str) -> anyhow::Result<TcpListener> {
+    TcpListener::bind(addr).await.with_context(|| {
+        format!("could not listen on {addr} for the {what}: is another program using it? Choose another with --{what}-addr")
+    })
+}
+
+/// `http://ADDR`, with an unspecified address (0.0.0.0) shown as loopback.
+fn base_url(addr: SocketAddr) -> String {
+    let mut addr = addr;
+    if addr.ip().is_unspecified() {
+        addr.set_ip([127, 0, 0, 1].into());
+    }
+    format!("http://{addr}")
+}
+
+fn leptos_options(config: &Config, portal_addr: SocketAddr) -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name("portico")
+        .site_root(config.site_root.to_string_lossy().into_owned())
+        .site_pkg_dir("pkg")
+        .site_addr(portal_addr)
+        .build()
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

@@ -1,0 +1,4 @@
+//! Agencies (tenants): who publishes APIs. Owns the `tenant` table.
+
+#[cfg(feature = "ssr")]
+pub mod repo;

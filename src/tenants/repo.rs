@@ -1,0 +1,34 @@
+//! SQL of the tenants. Only this file reads or writes the `tenant` table.
+
+use sqlx::AnyConnection;
+
+/// A new agency to record, if none with its slug exists yet.
+pub struct NewTenant<'a> {
+    pub slug: &'a str,
+    pub name: &'a str,
+    pub contact_email: Option<&'a str>,
+}
+
+/// Inserts the agency unless its slug is taken, and returns its id either way.
+/// An existing agency is left as it is: whatever was changed since stays.
+pub async fn ensure(
+    conn: &mut AnyConnection,
+    tenant: &NewTenant<'_>,
+    now: &str,
+) -> sqlx::Result<i64> {
+    sqlx::query(
+        "insert into tenant (slug, name, contact_email, created_at, updated_at) \
+         values ($1, $2, $3, $4, $4) on conflict (slug) do nothing",
+    )
+    .bind(tenant.slug)
+    .bind(tenant.name)
+    .bind(tenant.contact_email)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    let (id,): (i64,) = sqlx::query_as("select id from tenant where slug = $1")
+        .bind(tenant.slug)
+        .fetch_one(&mut *conn)
+        .await?;
+    Ok(id)
+}

@@ -1,0 +1,177 @@
+//! The gateway: forwards open APIs to their upstream, and answers every
+//! failure with an RFC 9457 problem.
+
+use crate::helpers::TestApp;
+
+crate::on_both_backends!(
+    forwards_to_the_demo_upstream,
+    streams_request_bodies_to_the_upstream,
+    unknown_routes_get_a_problem_404,
+    key_apis_refuse_calls_without_a_key,
+    unreachable_upstream_is_a_502,
+    slow_upstream_is_a_504,
+);
+
+async fn problem(response: reqwest::Response) -> (u16, serde_json::Value) {
+    let status = response.status().as_u16();
+    assert_eq!(
+        response.headers()["content-type"],
+        "application/problem+json"
+    );
+    assert!(response.headers().contains_key("x-request-id"));
+    (status, response.json().await.expect("a problem body"))
+}
+
+async fn forwards_to_the_demo_upstream(app: TestApp) {
+    let response = app
+        .http
+        .get(format!(
+            "{}/demo-ipo/data-sets/v1/oa_citations/fields?limit=5",
+            app.gateway
+        ))
+        .header("x-api-key", "must-not-reach-the-upstream")
+        .header("connection", "keep-alive, x-hop")
+        .header("x-hop", "1")
+        .header("accept", "application/json")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let request_id = response.headers()["x-request-id"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let echo: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(echo["service"], "Portico demo upstream");
+    assert_eq!(echo["api"], "data-sets");
+    assert_eq!(echo["method"], "GET");
+    assert_eq!(echo["path"], "/v1/oa_citations/fields");
+    assert_eq!(echo["query"], "limit=5");
+    let headers = &echo["headers"];
+    assert_eq!(headers["accept"], "application/json");
+    assert_eq!(headers["x-forwarded-for"], "127.0.0.1");
+    assert_eq!(headers["x-forwarded-proto"], "http");
+    assert!(headers["forwarded"]
+        .as_str()
+        .unwrap()
+        .starts_with("for=127.0.0.1;proto=http"));
+    assert_eq!(
+        headers["x-request-id"],
+        request_id.as_str(),
+        "the request id reaches the upstream"
+    );
+    assert!(headers.get("x-api-key").is_none(), "the key is stripped");
+    assert!(
+        headers.get("x-hop").is_none(),
+        "connection-named headers are stripped"
+    );
+}
+
+async fn streams_request_bodies_to_the_upstream(app: TestApp) {
+    let body = vec![b'x'; 40_000];
+    let response = app
+        .http
+        .post(format!("{}/demo-ipo/data-sets/v1/search", app.gateway))
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let echo: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(echo["method"], "POST");
+    assert_eq!(echo["body_bytes"], 40_000);
+}
+
+async fn unknown_routes_get_a_problem_404(app: TestApp) {
+    for path in [
+        "/",
+        "/demo-ipo",
+        "/demo-ipo/nothing/here",
+        "/nobody/data-sets",
+    ] {
+        let response = app
+            .http
+            .get(format!("{}{path}", app.gateway))
+            .send()
+            .await
+            .unwrap();
+        let (status, body) = problem(response).await;
+        assert_eq!(status, 404, "{path}");
+        assert_eq!(body["status"], 404);
+        assert_eq!(body["title"], "Not Found");
+        assert_eq!(body["instance"], path);
+        assert!(body["detail"]
+            .as_str()
+            .unwrap()
+            .contains("/{agency}/{api}/"));
+    }
+}
+
+async fn key_apis_refuse_calls_without_a_key(app: TestApp) {
+    let response = app
+        .http
+        .get(format!(
+            "{}/demo-transport/train-travel/stations",
+            app.gateway
+        ))
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = problem(response).await;
+    assert_eq!(status, 401);
+    assert!(body["detail"].as_str().unwrap().contains("x-api-key"));
+}
+
+async fn point_data_sets_at(app: &TestApp, upstream: &str) {
+    sqlx::query("update api set upstream_url = $1 where slug = 'data-sets'")
+        .bind(upstream)
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    app.routes.reload(&app.db).await.unwrap();
+}
+
+async fn unreachable_upstream_is_a_502(app: TestApp) {
+    // A port that was free a moment ago: nothing listens there.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    point_data_sets_at(&app, &format!("http://127.0.0.1:{port}/v1")).await;
+    let response = app
+        .http
+        .get(format!("{}/demo-ipo/data-sets/x", app.gateway))
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = problem(response).await;
+    assert_eq!(status, 502);
+    assert_eq!(body["detail"], "The API's upstream could not be reached.");
+}
+
+async fn slow_upstream_is_a_504(app: TestApp) {
+    // An upstream that accepts the connection and never answers.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let silent = tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((socket, _)) = listener.accept().await {
+            held.push(socket);
+        }
+    });
+    point_data_sets_at(&app, &format!("http://{addr}")).await;
+    let response = app
+        .http
+        .get(format!("{}/demo-ipo/data-sets/x", app.gateway))
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = problem(response).await;
+    assert_eq!(status, 504);
+    assert!(body["detail"]
+        .as_str()
+        .unwrap()
+        .contains(&app.config.upstream_timeout_secs.to_string()));
+    silent.abort();
+}

@@ -1,0 +1,150 @@
+//! Starting Portico for a test: fresh database, ephemeral ports, shutdown on drop.
+
+use std::path::PathBuf;
+
+use portico::db::Db;
+use portico::gateway::routes::RouteTable;
+use portico::server::config::Config;
+use portico::server::startup::Application;
+use sqlx::Connection;
+use tempfile::TempDir;
+use tokio::sync::oneshot;
+
+#[derive(Debug, Clone, Copy)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A running Portico and what a test needs to talk to it.
+pub struct TestApp {
+    pub portal: String,
+    pub gateway: String,
+    pub http: reqwest::Client,
+    pub db: Db,
+    pub routes: RouteTable,
+    pub config: Config,
+    stop: Option<oneshot::Sender<()>>,
+    _data_dir: TempDir,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+/// A fresh database URL for the backend, or `None` when PostgreSQL is not
+/// configured (allowed only outside the test command, which requires it).
+pub async fn fresh_database(backend: Backend, dir: &TempDir) -> Option<String> {
+    match backend {
+        Backend::Sqlite => Some(portico::db::sqlite_url(&dir.path().join("portico.db"))),
+        Backend::Postgres => {
+            let Ok(admin_url) = std::env::var("PORTICO_TEST_DATABASE_URL") else {
+                assert!(
+                    std::env::var_os("PORTICO_TEST_REQUIRE_POSTGRES").is_none(),
+                    "PORTICO_TEST_DATABASE_URL is required: run scripts/test"
+                );
+                eprintln!("skipping: PORTICO_TEST_DATABASE_URL is not set (scripts/test sets it)");
+                return None;
+            };
+            let name = format!("portico_test_{}", uuid::Uuid::new_v4().simple());
+            let mut admin = sqlx::PgConnection::connect(&admin_url)
+                .await
+                .expect("connect to the test PostgreSQL server");
+            sqlx::query(&format!("create database {name}"))
+                .execute(&mut admin)
+                .await
+                .expect("create a test database");
+            let base = admin_url
+                .rsplit_once('/')
+                .expect("a database URL has a path")
+                .0;
+            Some(format!("{base}/{name}"))
+        }
+    }
+}
+
+/// Starts Portico in development mode on a fresh database.
+pub async fn spawn(backend: Backend) -> Option<TestApp> {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let url = fresh_database(backend, &dir).await?;
+    Some(spawn_with(dir, Some(url)).await)
+}
+
+/// Starts Portico on the given data directory and database.
+pub async fn spawn_with(dir: TempDir, database_url: Option<String>) -> TestApp {
+    // Logs only when asked for (RUST_LOG=info cargo test ...), to keep output readable.
+    if std::env::var_os("RUST_LOG").is_some() {
+        portico::server::telemetry::init();
+    }
+    let mut config = Config::for_tests(PathBuf::from(dir.path()), database_url);
+    config.site_root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/site");
+    let app = Application::build(config.clone())
+        .await
+        .expect("the application builds");
+    let portal = format!("http://{}", app.portal_addr());
+    let gateway = format!("http://{}", app.gateway_addr());
+    let db = app.db().clone();
+    let routes = app.routes().clone();
+    let (stop, stopped) = oneshot::channel::<()>();
+    tokio::spawn(app.run_until_stopped(async move {
+        let _ = stopped.await;
+    }));
+    TestApp {
+        portal,
+        gateway,
+        http: reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("an HTTP client"),
+        db,
+        routes,
+        config,
+        stop: Some(stop),
+        _data_dir: dir,
+    }
+}
+
+impl TestApp {
+    pub async fn get_json(&self, url: &str) -> (u16, serde_json::Value) {
+        let response = self.http.get(url).send().await.expect("request sent");
+        let status = response.status().as_u16();
+        (status, response.json().await.expect("a JSON body"))
+    }
+
+    pub async fn get_text(&self, url: &str) -> (u16, String) {
+        let response = self.http.get(url).send().await.expect("request sent");
+        let status = response.status().as_u16();
+        (status, response.text().await.expect("a text body"))
+    }
+}
+
+/// Runs each named test (an `async fn(TestApp)` in the enclosing module) once
+/// on SQLite and once on PostgreSQL.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    let app = $crate::helpers::spawn($crate::helpers::Backend::Sqlite).await.expect("SQLite always runs");
+                    super::$name(app).await;
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    if let Some(app) = $crate::helpers::spawn($crate::helpers::Backend::Postgres).await {
+                        super::$name(app).await;
+                    }
+                }
+            )*
+        }
+    };
+}

@@ -1,0 +1,11 @@
+//! Integration tests: the real application on port 0, a fresh database per
+//! test, run against SQLite and against PostgreSQL.
+
+mod helpers;
+
+mod catalogue;
+mod cli;
+mod gateway;
+mod health;
+mod pages;
+mod seed;
