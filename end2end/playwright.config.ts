@@ -34,7 +34,7 @@ export default defineConfig({
   },
   projects: [
     { name: 'javascript-on', use: { javaScriptEnabled: true } },
-    { name: 'javascript-off', use: { javaScriptEnabled: false } },
+    { name: 'javascript-off', use: { javaScriptEnabled: false }, testIgnore: /hydration/ },
   ],
   webServer: {
     command: `"${binary}" --dev serve --data-dir "${dataDir}" --portal-addr 127.0.0.1:${portalPort} --gateway-addr 127.0.0.1:${gatewayPort}`,

@@ -72,7 +72,7 @@ build_site() {
   (cd "$REPO_ROOT" && cargo build --lib --target wasm32-unknown-unknown --no-default-features \
     --features hydrate --profile wasm-release -Zbuild-std=std,panic_abort)
   mkdir -p "$SITE_ROOT/pkg"
-  wasm-bindgen --target web --no-typescript --out-dir "$SITE_ROOT/pkg" --out-name portico \
+  wasm-bindgen --target web --no-typescript --remove-name-section --remove-producers-section --out-dir "$SITE_ROOT/pkg" --out-name portico \
     "$WASM_TARGET_DIR/wasm32-unknown-unknown/wasm-release/portico.wasm"
   cp "$REPO_ROOT/style/main.css" "$SITE_ROOT/pkg/portico.css"
   cp -R "$REPO_ROOT/public/." "$SITE_ROOT/"

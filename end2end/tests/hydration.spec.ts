@@ -1,9 +1,8 @@
 // With JavaScript on, the page hydrates: the browser bundle loads and takes
-// over navigation without errors.
+// over navigation without errors. Run by the javascript-on project only.
 import { expect, test } from '@playwright/test';
 
-test('the browser bundle loads and hydrates without errors', async ({ page }, testInfo) => {
-  test.skip(testInfo.project.name !== 'javascript-on', 'needs JavaScript');
+test('the browser bundle loads and hydrates without errors', async ({ page }) => {
   const errors: string[] = [];
   page.on('pageerror', (err) => errors.push(err.message));
   page.on('console', (msg) => {

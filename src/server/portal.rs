@@ -48,9 +48,10 @@ pub fn router(state: AppState) -> Router {
     }
     let router = router
         .leptos_routes_with_context(&state, routes, context.clone(), render)
-        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(
-            context, shell,
-        ))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(context, shell))
         .with_state(state);
     with_common_layers(router, Level::INFO)
 }

@@ -28,10 +28,12 @@ pub fn Layout(children: Children) -> impl IntoView {
                 let dev = site.await.map(|s| s.dev).unwrap_or(false);
                 dev.then(|| view! {
                     <div class="phase-banner">
-                        <p class="container">
-                            <strong class="tag tag--demo">"Demo"</strong>
-                            " This Portico runs in development mode with demo agencies and APIs. Do not enter real data."
-                        </p>
+                        <div class="container">
+                            <p>
+                                <strong class="tag tag--demo">"Demo"</strong>
+                                " This Portico runs in development mode with demo agencies and APIs. Do not enter real data."
+                            </p>
+                        </div>
                     </div>
                 })
             })}

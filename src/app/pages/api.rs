@@ -107,10 +107,7 @@ fn PlanTable(plans: Vec<PlanSummary>) -> impl IntoView {
     if plans.is_empty() {
         return view! { <p>"This API offers no plans yet."</p> }.into_any();
     }
-    let limit = |n: Option<i64>| {
-        n.map(|n| n.to_string())
-            .unwrap_or_else(|| "No limit".into())
-    };
+    let limit = |n: Option<i64>| n.map(group_thousands).unwrap_or_else(|| "No limit".into());
     view! {
         <table class="table">
             <caption class="visually-hidden">"Plans and their limits"</caption>
@@ -138,4 +135,34 @@ fn PlanTable(plans: Vec<PlanSummary>) -> impl IntoView {
             </tbody>
         </table>
     }.into_any()
+}
+
+/// `200000` as `200,000`: limits are read, not parsed.
+fn group_thousands(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+    if n < 0 {
+        out.push('-');
+    }
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::group_thousands;
+
+    #[test]
+    fn groups_digits_in_threes() {
+        assert_eq!(group_thousands(0), "0");
+        assert_eq!(group_thousands(999), "999");
+        assert_eq!(group_thousands(1_000), "1,000");
+        assert_eq!(group_thousands(200_000), "200,000");
+        assert_eq!(group_thousands(-1_234_567), "-1,234,567");
+    }
 }
