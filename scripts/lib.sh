@@ -42,8 +42,18 @@ ensure_toolchain() {
     ln -sfn "/usr/bin/$tool" "$PORTICO_TOOLS/shims/$tool"
   done
   export PATH="$PORTICO_TOOLS/shims:$PORTICO_TOOLS/bin:$PATH"
-  # build-std for wasm32 needs the nightly flag on this stable compiler.
-  export RUSTC_BOOTSTRAP=1
+}
+
+# cargo_wasm SUBCOMMAND ARGS...: cargo for the wasm32 bundle. -Zbuild-std builds std from
+# Debian's rust-web-src and needs RUSTC_BOOTSTRAP on this stable compiler; the
+# server build does without it, so that it matches a plain `cargo test`.
+# The subcommand comes first, then these flags, then the caller's arguments
+# (which may end with `-- ...` for clippy).
+cargo_wasm() {
+  local subcommand="$1"
+  shift
+  RUSTC_BOOTSTRAP=1 cargo "$subcommand" --target wasm32-unknown-unknown --no-default-features \
+    --features hydrate --profile wasm-release -Zbuild-std=std,panic_abort "$@"
 }
 
 # ensure_wasm_bindgen: the CLI at exactly the version in Cargo.lock.
@@ -69,8 +79,7 @@ ensure_node_modules() {
 # target/site where the server looks for them.
 build_site() {
   say "building the browser bundle"
-  (cd "$REPO_ROOT" && cargo build --lib --target wasm32-unknown-unknown --no-default-features \
-    --features hydrate --profile wasm-release -Zbuild-std=std,panic_abort)
+  (cd "$REPO_ROOT" && cargo_wasm build --lib)
   mkdir -p "$SITE_ROOT/pkg"
   wasm-bindgen --target web --no-typescript --remove-name-section --remove-producers-section --out-dir "$SITE_ROOT/pkg" --out-name portico \
     "$WASM_TARGET_DIR/wasm32-unknown-unknown/wasm-release/portico.wasm"

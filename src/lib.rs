@@ -5,6 +5,7 @@
 
 pub mod app;
 pub mod catalogue;
+pub mod openapi;
 pub mod tenants;
 
 #[cfg(feature = "ssr")]

@@ -3,6 +3,7 @@
 
 pub mod model;
 pub mod server_fns;
+pub mod slug;
 
 #[cfg(feature = "ssr")]
 pub mod handlers;

@@ -408,3 +408,56 @@ pub async fn list_routes(pool: &AnyPool) -> sqlx::Result<Vec<RouteRow>> {
     .fetch_all(pool)
     .await
 }
+
+/// Whether the API has a version with this label.
+pub async fn version_exists(
+    conn: &mut AnyConnection,
+    api_id: i64,
+    label: &str,
+) -> sqlx::Result<bool> {
+    let found: Option<(i64,)> =
+        sqlx::query_as("select id from api_version where api_id = $1 and label = $2")
+            .bind(api_id)
+            .bind(label)
+            .fetch_optional(&mut *conn)
+            .await?;
+    Ok(found.is_some())
+}
+
+/// Inserts a new version and returns its id; the label must be free.
+pub async fn insert_version(
+    conn: &mut AnyConnection,
+    version: &NewVersion<'_>,
+    now: &str,
+) -> sqlx::Result<i64> {
+    let (id,): (i64,) = sqlx::query_as(
+        "insert into api_version (api_id, label, openapi_version, source_format, source_text, \
+         document, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $7) returning id",
+    )
+    .bind(version.api_id)
+    .bind(version.label)
+    .bind(version.openapi_version)
+    .bind(version.source_format)
+    .bind(version.source_text)
+    .bind(version.document)
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(id)
+}
+
+/// Makes a version the one the catalogue shows.
+pub async fn set_default_version(
+    conn: &mut AnyConnection,
+    api_id: i64,
+    version_id: i64,
+    now: &str,
+) -> sqlx::Result<()> {
+    sqlx::query("update api set default_version_id = $1, updated_at = $2 where id = $3")
+        .bind(version_id)
+        .bind(now)
+        .bind(api_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}

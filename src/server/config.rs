@@ -5,6 +5,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::catalogue::slug::Slug;
+
 /// Portico: an API developer portal with an embedded API gateway.
 #[derive(Debug, Parser)]
 #[command(name = "portico", version, about)]
@@ -22,6 +24,28 @@ pub enum Command {
     Serve,
     /// Apply database migrations, then exit.
     Migrate,
+    /// Import an OpenAPI document (JSON or YAML; OpenAPI 3.0, 3.1 or
+    /// Swagger 2.0) as a new version of an API, creating the API if needed.
+    Import(ImportArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ImportArgs {
+    /// Slug of the agency that publishes the API.
+    #[arg(long)]
+    pub agency: Slug,
+    /// Slug of the API; a new API is created when the agency has none.
+    #[arg(long)]
+    pub api: Slug,
+    /// Label of the new version. Defaults to the document's `info.version`.
+    #[arg(long = "version", value_name = "LABEL")]
+    pub label: Option<String>,
+    /// Publish a newly created API in the public catalogue at once
+    /// (otherwise it starts as a private draft).
+    #[arg(long)]
+    pub publish: bool,
+    /// A file, an http:// URL, or - for standard input.
+    pub source: String,
 }
 
 /// Settings shared by every command. Each flag has an environment twin.

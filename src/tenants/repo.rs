@@ -32,3 +32,12 @@ pub async fn ensure(
         .await?;
     Ok(id)
 }
+
+/// The id of the agency with this slug, if there is one.
+pub async fn find_id(conn: &mut AnyConnection, slug: &str) -> sqlx::Result<Option<i64>> {
+    let found: Option<(i64,)> = sqlx::query_as("select id from tenant where slug = $1")
+        .bind(slug)
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(found.map(|(id,)| id))
+}

@@ -7,5 +7,6 @@ mod catalogue;
 mod cli;
 mod gateway;
 mod health;
+mod import;
 mod pages;
 mod seed;
