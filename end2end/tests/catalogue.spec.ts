@@ -41,6 +41,7 @@ test('an API page shows how to call it and its plans', async ({ page }) => {
   await page.getByRole('link', { name: 'USPTO Data Set API' }).click();
   await expect(page).toHaveURL(/\/apis\/demo-ipo\/data-sets$/);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('USPTO Data Set API');
+  await expect(page.getByRole('heading', { name: 'Overview' })).toBeVisible();
   await expect(page.locator('pre code')).toContainText('/demo-ipo/data-sets/');
   const plans = page.getByRole('table', { name: 'Plans and their limits' });
   await expect(plans.getByRole('rowheader', { name: /Standard/ })).toBeVisible();

@@ -89,6 +89,9 @@ pub struct ApiDetail {
     pub plans: Vec<PlanSummary>,
     /// Where developers call this API through the gateway.
     pub gateway_url: String,
+    /// The overview, rendered from the agency's Markdown and sanitised on
+    /// the server: safe to insert as HTML.
+    pub overview_html: String,
 }
 
 #[cfg(test)]

@@ -317,26 +317,10 @@ pub async fn ensure_version(
     version: &NewVersion<'_>,
     now: &str,
 ) -> sqlx::Result<i64> {
-    sqlx::query(
-        "insert into api_version (api_id, label, openapi_version, source_format, source_text, \
-         document, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $7) \
-         on conflict (api_id, label) do nothing",
-    )
-    .bind(version.api_id)
-    .bind(version.label)
-    .bind(version.openapi_version)
-    .bind(version.source_format)
-    .bind(version.source_text)
-    .bind(version.document)
-    .bind(now)
-    .execute(&mut *conn)
-    .await?;
-    let (id,): (i64,) =
-        sqlx::query_as("select id from api_version where api_id = $1 and label = $2")
-            .bind(version.api_id)
-            .bind(version.label)
-            .fetch_one(&mut *conn)
-            .await?;
+    let id = match find_version_id(conn, version.api_id, version.label).await? {
+        Some(id) => id,
+        None => insert_version(conn, version, now).await?,
+    };
     sqlx::query(
         "update api set default_version_id = $1 where id = $2 and default_version_id is null",
     )
@@ -409,19 +393,19 @@ pub async fn list_routes(pool: &AnyPool) -> sqlx::Result<Vec<RouteRow>> {
     .await
 }
 
-/// Whether the API has a version with this label.
-pub async fn version_exists(
+/// The id of the API's version with this label, if there is one.
+pub async fn find_version_id(
     conn: &mut AnyConnection,
     api_id: i64,
     label: &str,
-) -> sqlx::Result<bool> {
+) -> sqlx::Result<Option<i64>> {
     let found: Option<(i64,)> =
         sqlx::query_as("select id from api_version where api_id = $1 and label = $2")
             .bind(api_id)
             .bind(label)
             .fetch_optional(&mut *conn)
             .await?;
-    Ok(found.is_some())
+    Ok(found.map(|(id,)| id))
 }
 
 /// Inserts a new version and returns its id; the label must be free.
@@ -460,4 +444,13 @@ pub async fn set_default_version(
         .execute(&mut *conn)
         .await?;
     Ok(())
+}
+
+/// The API's overview as its agency wrote it (Markdown).
+pub async fn overview_markdown(pool: &AnyPool, api_id: i64) -> sqlx::Result<String> {
+    let (text,): (String,) = sqlx::query_as("select overview_md from api where id = $1")
+        .bind(api_id)
+        .fetch_one(pool)
+        .await?;
+    Ok(text)
 }

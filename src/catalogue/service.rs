@@ -35,6 +35,10 @@ pub async fn api_detail(
             listed.summary.agency.slug,
             listed.summary.slug
         ),
+        overview_html: crate::openapi::markdown::render(
+            &repo::overview_markdown(pool, listed.id).await?,
+            2,
+        ),
         versions: repo::list_versions(pool, listed.id).await?,
         plans: repo::list_active_plans(pool, listed.id).await?,
         api: listed.summary,

@@ -240,7 +240,10 @@ pub async fn import(
         &now,
     )
     .await?;
-    if catalogue::version_exists(&mut tx, api_id, &label).await? {
+    if catalogue::find_version_id(&mut tx, api_id, &label)
+        .await?
+        .is_some()
+    {
         return Err(ImportError::VersionExists {
             api: request.api.to_string(),
             label,

@@ -7,6 +7,8 @@ pub mod model;
 #[cfg(feature = "ssr")]
 pub mod import;
 #[cfg(feature = "ssr")]
+pub mod markdown;
+#[cfg(feature = "ssr")]
 pub mod refs;
 #[cfg(feature = "ssr")]
 pub mod source;

@@ -5,7 +5,8 @@ use crate::helpers::TestApp;
 
 crate::on_both_backends!(
     pages_render_their_data_on_the_server,
-    api_page_and_document_download
+    api_page_and_document_download,
+    overviews_are_rendered_and_sanitised,
 );
 
 async fn pages_render_their_data_on_the_server(app: TestApp) {
@@ -76,4 +77,28 @@ async fn api_page_and_document_download(app: TestApp) {
         response.headers()["content-type"],
         "application/problem+json"
     );
+}
+
+async fn overviews_are_rendered_and_sanitised(app: TestApp) {
+    let markdown = "# Getting started\n\nCall **it**.\n\n<script>alert('owned')</script>\n\n\
+                    [docs](javascript:alert('owned'))\n\n<img src=x onerror=\"alert('owned')\">\n";
+    sqlx::query("update api set overview_md = $1 where slug = 'data-sets'")
+        .bind(markdown)
+        .execute(app.db.pool())
+        .await
+        .unwrap();
+    let (status, page) = app
+        .get_text(&format!("{}/apis/demo-ipo/data-sets", app.portal))
+        .await;
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("<h3>Getting started</h3>"),
+        "headings sit under the page's h2"
+    );
+    assert!(page.contains("<strong>it</strong>"));
+    assert!(
+        !page.contains("alert('owned')") && !page.contains("alert(&#39;owned&#39;)"),
+        "{page}"
+    );
+    assert!(!page.contains("javascript:"), "no script URL survives");
 }

@@ -60,6 +60,12 @@ fn Detail(detail: ApiDetail) -> impl IntoView {
             <div class="warning-text"><strong>"This API is deprecated. Plan to move off it."</strong></div>
         })}
 
+        {(!detail.overview_html.is_empty()).then(|| view! {
+            <h2 class="heading-l">"Overview"</h2>
+            // Rendered from Markdown and sanitised on the server (ammonia).
+            <div class="prose" inner_html=detail.overview_html.clone()></div>
+        })}
+
         <h2 class="heading-l">"Call this API"</h2>
         <dl class="summary-list">
             <div class="summary-list__row">
