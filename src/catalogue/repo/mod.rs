@@ -1,8 +1,15 @@
-//! SQL of the catalogue. Only this file reads or writes its tables.
+//! SQL of the catalogue. Only this module reads or writes its tables: APIs,
+//! their tags and routes here, versions and plans in their own files.
 
 use sqlx::{AnyConnection, AnyPool, FromRow};
 
-use super::model::{AgencyRef, ApiSummary, CatalogueFilter, PlanSummary, VersionSummary};
+use super::model::{AgencyRef, ApiSummary, CatalogueFilter};
+
+mod plans;
+mod versions;
+
+pub use plans::*;
+pub use versions::*;
 
 /// APIs a visitor may see: public or restricted (listed, access by approval),
 /// published or deprecated, of an active agency.
@@ -143,81 +150,6 @@ pub async fn list_listed_tags(pool: &AnyPool) -> sqlx::Result<Vec<String>> {
     Ok(rows.into_iter().map(|(t,)| t).collect())
 }
 
-#[derive(Debug, FromRow)]
-struct PlanRow {
-    slug: String,
-    name: String,
-    description: String,
-    rate_per_second: Option<i64>,
-    rate_per_minute: Option<i64>,
-    quota_per_day: Option<i64>,
-    quota_per_month: Option<i64>,
-    approval: String,
-}
-
-/// Active plans of an API, cheapest limits first.
-pub async fn list_active_plans(pool: &AnyPool, api_id: i64) -> sqlx::Result<Vec<PlanSummary>> {
-    let rows: Vec<PlanRow> = sqlx::query_as(
-        "select slug, name, description, rate_per_second, rate_per_minute, quota_per_day, \
-         quota_per_month, approval from plan where api_id = $1 and status = 'active' \
-         order by coalesce(rate_per_second, 0), id",
-    )
-    .bind(api_id)
-    .fetch_all(pool)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|r| PlanSummary {
-            slug: r.slug,
-            name: r.name,
-            description: r.description,
-            rate_per_second: r.rate_per_second,
-            rate_per_minute: r.rate_per_minute,
-            quota_per_day: r.quota_per_day,
-            quota_per_month: r.quota_per_month,
-            approval: r.approval,
-        })
-        .collect())
-}
-
-/// Versions of an API's document, newest first.
-pub async fn list_versions(pool: &AnyPool, api_id: i64) -> sqlx::Result<Vec<VersionSummary>> {
-    let rows: Vec<(String, String, String, i64)> = sqlx::query_as(
-        "select v.label, v.openapi_version, v.created_at, \
-         case when a.default_version_id = v.id then 1 else 0 end as is_default \
-         from api_version v join api a on a.id = v.api_id where v.api_id = $1 \
-         order by v.created_at desc, v.id desc",
-    )
-    .bind(api_id)
-    .fetch_all(pool)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(
-            |(label, openapi_version, created_at, is_default)| VersionSummary {
-                label,
-                openapi_version,
-                is_default: is_default == 1,
-                created_at,
-            },
-        )
-        .collect())
-}
-
-/// The stored source text of the default version's document.
-pub async fn default_document_source(
-    pool: &AnyPool,
-    api_id: i64,
-) -> sqlx::Result<Option<(String, String)>> {
-    sqlx::query_as(
-        "select v.source_format, v.source_text from api_version v \
-         join api a on a.default_version_id = v.id where a.id = $1",
-    )
-    .bind(api_id)
-    .fetch_optional(pool)
-    .await
-}
-
 /// A new API to record, if its agency has none with its slug yet.
 pub struct NewApi<'a> {
     pub tenant_id: i64,
@@ -300,76 +232,6 @@ pub async fn add_tags(conn: &mut AnyConnection, api_id: i64, tags: &[&str]) -> s
     Ok(())
 }
 
-/// A version of an API's OpenAPI document, already parsed and normalised.
-pub struct NewVersion<'a> {
-    pub api_id: i64,
-    pub label: &'a str,
-    pub openapi_version: &'a str,
-    pub source_format: &'a str,
-    pub source_text: &'a str,
-    pub document: &'a str,
-}
-
-/// Inserts the version unless its label exists, makes it the default when the
-/// API has none, and returns its id.
-pub async fn ensure_version(
-    conn: &mut AnyConnection,
-    version: &NewVersion<'_>,
-    now: &str,
-) -> sqlx::Result<i64> {
-    let id = match find_version_id(conn, version.api_id, version.label).await? {
-        Some(id) => id,
-        None => insert_version(conn, version, now).await?,
-    };
-    sqlx::query(
-        "update api set default_version_id = $1 where id = $2 and default_version_id is null",
-    )
-    .bind(id)
-    .bind(version.api_id)
-    .execute(&mut *conn)
-    .await?;
-    Ok(id)
-}
-
-/// A plan to offer on an API.
-pub struct NewPlan<'a> {
-    pub api_id: i64,
-    pub slug: &'a str,
-    pub name: &'a str,
-    pub description: &'a str,
-    pub rate_per_second: Option<i64>,
-    pub rate_per_minute: Option<i64>,
-    pub quota_per_day: Option<i64>,
-    pub quota_per_month: Option<i64>,
-    pub approval: &'a str,
-}
-
-/// Inserts the plan unless the API has one with its slug.
-pub async fn ensure_plan(
-    conn: &mut AnyConnection,
-    plan: &NewPlan<'_>,
-    now: &str,
-) -> sqlx::Result<()> {
-    sqlx::query(
-        "insert into plan (api_id, slug, name, description, rate_per_second, rate_per_minute, \
-         quota_per_day, quota_per_month, approval, created_at, updated_at) \
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) on conflict (api_id, slug) do nothing",
-    )
-    .bind(plan.api_id)
-    .bind(plan.slug)
-    .bind(plan.name)
-    .bind(plan.description)
-    .bind(plan.rate_per_second)
-    .bind(plan.rate_per_minute)
-    .bind(plan.quota_per_day)
-    .bind(plan.quota_per_month)
-    .bind(plan.approval)
-    .bind(now)
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
-}
-
 /// A gateway route: an API that the gateway forwards, with its upstream.
 #[derive(Debug, Clone, FromRow)]
 pub struct RouteRow {
@@ -391,59 +253,6 @@ pub async fn list_routes(pool: &AnyPool) -> sqlx::Result<Vec<RouteRow>> {
     )
     .fetch_all(pool)
     .await
-}
-
-/// The id of the API's version with this label, if there is one.
-pub async fn find_version_id(
-    conn: &mut AnyConnection,
-    api_id: i64,
-    label: &str,
-) -> sqlx::Result<Option<i64>> {
-    let found: Option<(i64,)> =
-        sqlx::query_as("select id from api_version where api_id = $1 and label = $2")
-            .bind(api_id)
-            .bind(label)
-            .fetch_optional(&mut *conn)
-            .await?;
-    Ok(found.map(|(id,)| id))
-}
-
-/// Inserts a new version and returns its id; the label must be free.
-pub async fn insert_version(
-    conn: &mut AnyConnection,
-    version: &NewVersion<'_>,
-    now: &str,
-) -> sqlx::Result<i64> {
-    let (id,): (i64,) = sqlx::query_as(
-        "insert into api_version (api_id, label, openapi_version, source_format, source_text, \
-         document, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $7) returning id",
-    )
-    .bind(version.api_id)
-    .bind(version.label)
-    .bind(version.openapi_version)
-    .bind(version.source_format)
-    .bind(version.source_text)
-    .bind(version.document)
-    .bind(now)
-    .fetch_one(&mut *conn)
-    .await?;
-    Ok(id)
-}
-
-/// Makes a version the one the catalogue shows.
-pub async fn set_default_version(
-    conn: &mut AnyConnection,
-    api_id: i64,
-    version_id: i64,
-    now: &str,
-) -> sqlx::Result<()> {
-    sqlx::query("update api set default_version_id = $1, updated_at = $2 where id = $3")
-        .bind(version_id)
-        .bind(now)
-        .bind(api_id)
-        .execute(&mut *conn)
-        .await?;
-    Ok(())
 }
 
 /// The API's overview as its agency wrote it (Markdown).

@@ -1,0 +1,127 @@
+//! SQL of the versions of an API's OpenAPI document.
+
+use sqlx::{AnyConnection, AnyPool};
+
+use crate::catalogue::model::VersionSummary;
+
+/// Versions of an API's document, newest first.
+pub async fn list_versions(pool: &AnyPool, api_id: i64) -> sqlx::Result<Vec<VersionSummary>> {
+    let rows: Vec<(String, String, String, i64)> = sqlx::query_as(
+        "select v.label, v.openapi_version, v.created_at, \
+         case when a.default_version_id = v.id then 1 else 0 end as is_default \
+         from api_version v join api a on a.id = v.api_id where v.api_id = $1 \
+         order by v.created_at desc, v.id desc",
+    )
+    .bind(api_id)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(label, openapi_version, created_at, is_default)| VersionSummary {
+                label,
+                openapi_version,
+                is_default: is_default == 1,
+                created_at,
+            },
+        )
+        .collect())
+}
+
+/// The stored source text of the default version's document.
+pub async fn default_document_source(
+    pool: &AnyPool,
+    api_id: i64,
+) -> sqlx::Result<Option<(String, String)>> {
+    sqlx::query_as(
+        "select v.source_format, v.source_text from api_version v \
+         join api a on a.default_version_id = v.id where a.id = $1",
+    )
+    .bind(api_id)
+    .fetch_optional(pool)
+    .await
+}
+
+/// A version of an API's OpenAPI document, already parsed and normalised.
+pub struct NewVersion<'a> {
+    pub api_id: i64,
+    pub label: &'a str,
+    pub openapi_version: &'a str,
+    pub source_format: &'a str,
+    pub source_text: &'a str,
+    pub document: &'a str,
+}
+
+/// Inserts the version unless its label exists, makes it the default when the
+/// API has none, and returns its id.
+pub async fn ensure_version(
+    conn: &mut AnyConnection,
+    version: &NewVersion<'_>,
+    now: &str,
+) -> sqlx::Result<i64> {
+    let id = match find_version_id(conn, version.api_id, version.label).await? {
+        Some(id) => id,
+        None => insert_version(conn, version, now).await?,
+    };
+    sqlx::query(
+        "update api set default_version_id = $1 where id = $2 and default_version_id is null",
+    )
+    .bind(id)
+    .bind(version.api_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(id)
+}
+
+/// The id of the API's version with this label, if there is one.
+pub async fn find_version_id(
+    conn: &mut AnyConnection,
+    api_id: i64,
+    label: &str,
+) -> sqlx::Result<Option<i64>> {
+    let found: Option<(i64,)> =
+        sqlx::query_as("select id from api_version where api_id = $1 and label = $2")
+            .bind(api_id)
+            .bind(label)
+            .fetch_optional(&mut *conn)
+            .await?;
+    Ok(found.map(|(id,)| id))
+}
+
+/// Inserts a new version and returns its id; the label must be free.
+pub async fn insert_version(
+    conn: &mut AnyConnection,
+    version: &NewVersion<'_>,
+    now: &str,
+) -> sqlx::Result<i64> {
+    let (id,): (i64,) = sqlx::query_as(
+        "insert into api_version (api_id, label, openapi_version, source_format, source_text, \
+         document, created_at, updated_at) values ($1, $2, $3, $4, $5, $6, $7, $7) returning id",
+    )
+    .bind(version.api_id)
+    .bind(version.label)
+    .bind(version.openapi_version)
+    .bind(version.source_format)
+    .bind(version.source_text)
+    .bind(version.document)
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok(id)
+}
+
+/// Makes a version the one the catalogue shows.
+pub async fn set_default_version(
+    conn: &mut AnyConnection,
+    api_id: i64,
+    version_id: i64,
+    now: &str,
+) -> sqlx::Result<()> {
+    sqlx::query("update api set default_version_id = $1, updated_at = $2 where id = $3")
+        .bind(version_id)
+        .bind(now)
+        .bind(api_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
