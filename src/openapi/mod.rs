@@ -9,6 +9,8 @@ pub mod import;
 #[cfg(feature = "ssr")]
 pub mod markdown;
 #[cfg(feature = "ssr")]
+pub mod operations;
+#[cfg(feature = "ssr")]
 pub mod refs;
 #[cfg(feature = "ssr")]
 pub mod source;
