@@ -11,7 +11,10 @@ use leptos_router::components::{Route, Router, Routes};
 use leptos_router::{ParamSegment, SsrMode, StaticSegment};
 
 use components::layout::Layout;
-use pages::{api::ApiPage, catalogue::CataloguePage, home::HomePage, not_found::NotFound};
+use pages::{
+    api::ApiPage, catalogue::CataloguePage, changelog::ChangelogPage, home::HomePage,
+    not_found::NotFound,
+};
 
 /// The HTML document around the application. Server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -49,6 +52,11 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=(StaticSegment("apis"), ParamSegment("agency"), ParamSegment("api"))
                         view=ApiPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("apis"), ParamSegment("agency"), ParamSegment("api"), StaticSegment("changelog"))
+                        view=ChangelogPage
                         ssr=SsrMode::Async
                     />
                 </Routes>

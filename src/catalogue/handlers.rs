@@ -8,10 +8,10 @@ use axum::Json;
 use crate::db::Db;
 use crate::server::error::AppError;
 
-use super::model::{CatalogueFilter, CataloguePage};
+use super::model::{CatalogueFilter, CataloguePage, ChangelogPage};
 use super::service;
 
-/// `GET /api/v1/apis?agency=&tag=`: the public catalogue.
+/// `GET /api/v1/apis?q=&agency=&tag=`: the public catalogue, searched.
 pub async fn list_apis(
     State(db): State<Db>,
     Query(filter): Query<CatalogueFilter>,
@@ -40,4 +40,29 @@ pub async fn download_document(
         ],
         text,
     ))
+}
+
+/// The versions to compare, by label; blank or absent means the default.
+#[derive(Debug, serde::Deserialize)]
+pub struct ChangelogQuery {
+    pub from: Option<String>,
+    pub to: Option<String>,
+}
+
+/// `GET /api/v1/apis/{agency}/{api}/changelog?from=&to=`: what changed
+/// between two versions, the JSON twin of the changelog page.
+pub async fn changelog(
+    State(db): State<Db>,
+    Path((agency, api)): Path<(String, String)>,
+    Query(query): Query<ChangelogQuery>,
+) -> Result<Json<ChangelogPage>, AppError> {
+    let page = service::changelog(
+        &db,
+        &agency,
+        &api,
+        query.from.as_deref(),
+        query.to.as_deref(),
+    )
+    .await?;
+    Ok(Json(page))
 }

@@ -1,5 +1,6 @@
 //! The catalogue: which APIs exist, who publishes them, and what a visitor may
-//! see of them. Owns the `api`, `api_tag`, `api_version` and `plan` tables.
+//! see of them, and search over it. Owns the `api`, `api_tag`, `api_version`,
+//! `api_operation` and `plan` tables and their full-text indexes.
 
 pub mod model;
 pub mod server_fns;
@@ -9,5 +10,7 @@ pub mod slug;
 pub mod handlers;
 #[cfg(feature = "ssr")]
 pub mod repo;
+#[cfg(feature = "ssr")]
+pub mod search;
 #[cfg(feature = "ssr")]
 pub mod service;

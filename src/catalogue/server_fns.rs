@@ -2,9 +2,10 @@
 
 use leptos::prelude::*;
 
-use super::model::{ApiDetail, CatalogueFilter, CataloguePage};
+use super::model::{ApiDetail, CatalogueFilter, CataloguePage, ChangelogPage};
 
-/// The public catalogue, narrowed by agency and tag. Anyone may read it.
+/// The public catalogue, searched and narrowed by agency and tag. Anyone
+/// may read it.
 #[server(prefix = "/fn", endpoint = "catalogue")]
 pub async fn load_catalogue(filter: CatalogueFilter) -> Result<CataloguePage, ServerFnError> {
     let state = crate::server::state::app_state()?;
@@ -18,5 +19,32 @@ pub async fn load_api_detail(
     api: String,
 ) -> Result<Option<ApiDetail>, ServerFnError> {
     let state = crate::server::state::app_state()?;
-    Ok(super::service::api_detail(&state.db, &state.gateway_url, &agency, &api).await?)
+    Ok(super::service::api_detail(
+        &state.db,
+        &state.reference,
+        &state.gateway_url,
+        &agency,
+        &api,
+    )
+    .await?)
+}
+
+/// What changed in a listed API between two versions (by label; the default
+/// version against the one before it when absent). `Ok(Err(sentence))` when
+/// the API or a version does not exist: the page answers 404 with it.
+#[server(prefix = "/fn", endpoint = "changelog")]
+pub async fn load_changelog(
+    agency: String,
+    api: String,
+    from: Option<String>,
+    to: Option<String>,
+) -> Result<Result<ChangelogPage, String>, ServerFnError> {
+    let state = crate::server::state::app_state()?;
+    let found =
+        super::service::changelog(&state.db, &agency, &api, from.as_deref(), to.as_deref()).await;
+    match found {
+        Ok(page) => Ok(Ok(page)),
+        Err(crate::server::error::AppError::NotFound(sentence)) => Ok(Err(sentence)),
+        Err(err) => Err(err.into()),
+    }
 }

@@ -9,6 +9,7 @@ use anyhow::Context;
 
 use crate::catalogue::repo::{self as catalogue, NewApi, NewPlan, NewVersion};
 use crate::db::Db;
+use crate::openapi::operations::Index;
 use crate::server::clock::Clock;
 use crate::tenants::repo::{self as tenants, NewTenant};
 
@@ -130,6 +131,7 @@ pub async fn seed(db: &Db, clock: &Clock, upstream_base: &str) -> anyhow::Result
                 source_format: "json",
                 source_text: api.spec,
                 document: &document.to_string(),
+                operations: &Index::of(&document),
             };
             catalogue::ensure_version(&mut tx, &version, &now).await?;
             for plan in plans(api_id) {

@@ -7,6 +7,7 @@ use anyhow::Context;
 use serde_json::Value;
 
 use super::model::{Finding, ImportOutcome};
+use super::operations::Index;
 use super::{refs, swagger2, validate, yaml};
 use crate::catalogue::repo::{self as catalogue, NewApi, NewVersion};
 use crate::catalogue::slug::Slug;
@@ -251,6 +252,7 @@ pub async fn import(
     }
     let source_text = request.text;
     let document_text = prepared.document.to_string();
+    let operations = Index::of(&prepared.document);
     let version_id = catalogue::insert_version(
         &mut tx,
         &NewVersion {
@@ -260,6 +262,7 @@ pub async fn import(
             source_format: prepared.source_format,
             source_text,
             document: &document_text,
+            operations: &operations,
         },
         &now,
     )

@@ -2,8 +2,11 @@
 //! 3.0, 3.1, and Swagger 2.0, which is converted), checking it, and saying
 //! precisely what to fix when it is wrong.
 
+pub mod changelog_model;
 pub mod model;
 
+#[cfg(feature = "ssr")]
+pub mod changelog;
 #[cfg(feature = "ssr")]
 pub mod import;
 #[cfg(feature = "ssr")]

@@ -164,7 +164,11 @@ fn text(value: &Value) -> String {
 /// operations share a link.
 fn operation_ids_used_once(doc: &Value) -> HashSet<&str> {
     let mut counts: HashMap<&str, usize> = HashMap::new();
-    for item in doc["paths"].as_object().into_iter().flat_map(|p| p.values()) {
+    for item in doc["paths"]
+        .as_object()
+        .into_iter()
+        .flat_map(|p| p.values())
+    {
         for method in METHODS {
             if let Some(id) = item[method]["operationId"].as_str() {
                 *counts.entry(id.trim()).or_default() += 1;
@@ -259,7 +263,10 @@ mod tests {
             ]
         );
         assert_eq!(index.tag("pets").unwrap().description, "Pets for sale");
-        assert_eq!(index.operation("post-stores").unwrap().title(), "POST /stores");
+        assert_eq!(
+            index.operation("post-stores").unwrap().title(),
+            "POST /stores"
+        );
     }
 
     #[test]

@@ -14,6 +14,7 @@ use tracing::Level;
 
 use super::state::AppState;
 use crate::app::{shell, App};
+use crate::reference::handlers as reference;
 use crate::{catalogue, demo};
 
 /// Builds the portal's service around its state.
@@ -32,8 +33,29 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/api/v1/apis", get(catalogue::handlers::list_apis))
         .route(
+            "/api/v1/apis/{agency}/{api}/changelog",
+            get(catalogue::handlers::changelog),
+        )
+        .route(
             "/apis/{agency}/{api}/openapi",
             get(catalogue::handlers::download_document),
+        )
+        .route("/apis/{agency}/{api}/reference", get(reference::index))
+        .route(
+            "/apis/{agency}/{api}/reference/tags/{tag}",
+            get(reference::tag),
+        )
+        .route(
+            "/apis/{agency}/{api}/reference/operations/{operation}",
+            get(reference::operation).post(reference::try_operation),
+        )
+        .route(
+            "/apis/{agency}/{api}/reference/schemas",
+            get(reference::schemas),
+        )
+        .route(
+            "/apis/{agency}/{api}/reference/schemas/{name}",
+            get(reference::schema),
         );
     if state.dev {
         router = router

@@ -15,10 +15,12 @@ use super::clock::Clock;
 use super::config::Config;
 use super::portal;
 use super::state::AppState;
+use crate::catalogue;
 use crate::db::Db;
 use crate::demo;
 use crate::gateway::routes::RouteTable;
 use crate::gateway::Gateway;
+use crate::reference::cache::DocumentCache;
 
 /// A built Portico: both listeners bound, ready to serve.
 pub struct Application {
@@ -39,6 +41,13 @@ impl Application {
 
     pub async fn build_with_clock(config: Config, clock: Clock) -> anyhow::Result<Self> {
         let db = open_database(&config).await?;
+        let filled = catalogue::service::backfill_operations(&db, &clock.now_text()).await?;
+        if filled > 0 {
+            tracing::info!(
+                versions = filled,
+                "operations of older versions stored for search"
+            );
+        }
         let portal_listener = bind(config.portal_addr, "portal").await?;
         let gateway_listener = bind(config.gateway_addr, "gateway").await?;
         let portal_addr = portal_listener.local_addr()?;
@@ -67,6 +76,10 @@ impl Application {
             gateway_url,
             dev: config.dev,
             routes: routes.clone(),
+            reference: DocumentCache::default(),
+            gateway_internal_url: base_url(gateway_addr),
+            http: crate::gateway::proxy::client(),
+            upstream_timeout: Duration::from_secs(config.upstream_timeout_secs),
         };
         let gateway = Gateway::new(
             db.clone(),

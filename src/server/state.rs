@@ -8,6 +8,7 @@ use leptos::prelude::{use_context, ServerFnError};
 use super::clock::Clock;
 use crate::db::Db;
 use crate::gateway::routes::RouteTable;
+use crate::reference::cache::DocumentCache;
 
 #[derive(Clone, FromRef)]
 pub struct AppState {
@@ -23,6 +24,16 @@ pub struct AppState {
     pub dev: bool,
     /// The gateway's route table, reloaded when the catalogue changes.
     pub routes: RouteTable,
+    /// Parsed OpenAPI documents for the reference pages, by version.
+    pub reference: DocumentCache,
+    /// Where the portal itself reaches this Portico's gateway (the try-it
+    /// console sends there, never anywhere else).
+    #[from_ref(skip)]
+    pub gateway_internal_url: String,
+    /// The client the console sends with.
+    pub http: crate::gateway::proxy::Client,
+    /// How long the console waits for an answer.
+    pub upstream_timeout: std::time::Duration,
 }
 
 /// The state inside a server function. Missing context is a wiring bug, and

@@ -4,9 +4,11 @@
 mod helpers;
 
 mod catalogue;
+mod changelog;
 mod cli;
 mod gateway;
 mod health;
 mod import;
 mod pages;
+mod search;
 mod seed;

@@ -8,6 +8,26 @@ use crate::app::site::load_site_info;
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
     let site = Resource::new(|| (), |_| load_site_info());
+    let location = use_location();
+    view! {
+        <SiteHeader current_path=Signal::derive(move || location.pathname.get())/>
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let dev = site.await.map(|s| s.dev).unwrap_or(false);
+                dev.then(|| view! { <PhaseBanner/> })
+            })}
+        </Suspense>
+        <main id="main-content" class="container main" tabindex="-1">
+            {children()}
+        </main>
+        <SiteFooter/>
+    }
+}
+
+/// The skip link and the header with the main navigation, the link of the
+/// section that `current_path` is in marked as current.
+#[component]
+pub fn SiteHeader(#[prop(into)] current_path: Signal<String>) -> impl IntoView {
     view! {
         <a class="skip-link" href="#main-content">"Skip to main content"</a>
         <header class="site-header">
@@ -18,29 +38,32 @@ pub fn Layout(children: Children) -> impl IntoView {
                 </a>
                 <nav class="site-nav" aria-label="Main">
                     <ul>
-                        <NavItem href="/apis" label="API catalogue"/>
+                        <NavItem href="/apis" label="API catalogue" current_path/>
                     </ul>
                 </nav>
             </div>
         </header>
-        <Suspense fallback=|| ()>
-            {move || Suspend::new(async move {
-                let dev = site.await.map(|s| s.dev).unwrap_or(false);
-                dev.then(|| view! {
-                    <div class="phase-banner">
-                        <div class="container">
-                            <p>
-                                <strong class="tag tag--demo">"Demo"</strong>
-                                " This Portico runs in development mode with demo agencies and APIs. Do not enter real data."
-                            </p>
-                        </div>
-                    </div>
-                })
-            })}
-        </Suspense>
-        <main id="main-content" class="container main" tabindex="-1">
-            {children()}
-        </main>
+    }
+}
+
+/// The banner that says this Portico runs with demo data.
+#[component]
+pub fn PhaseBanner() -> impl IntoView {
+    view! {
+        <div class="phase-banner">
+            <div class="container">
+                <p>
+                    <strong class="tag tag--demo">"Demo"</strong>
+                    " This Portico runs in development mode with demo agencies and APIs. Do not enter real data."
+                </p>
+            </div>
+        </div>
+    }
+}
+
+#[component]
+pub fn SiteFooter() -> impl IntoView {
+    view! {
         <footer class="site-footer">
             <div class="container">
                 <p>"Portico: a self-service portal for government APIs."</p>
@@ -54,10 +77,9 @@ pub fn Layout(children: Children) -> impl IntoView {
 
 /// A main navigation link, marked as the current page where it is.
 #[component]
-fn NavItem(href: &'static str, label: &'static str) -> impl IntoView {
-    let location = use_location();
+fn NavItem(href: &'static str, label: &'static str, current_path: Signal<String>) -> impl IntoView {
     let current = move || {
-        let path = location.pathname.get();
+        let path = current_path.get();
         (path == href || path.starts_with(&format!("{href}/"))).then_some("page")
     };
     view! {

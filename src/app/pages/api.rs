@@ -7,7 +7,7 @@ use leptos_router::hooks::use_params_map;
 
 use crate::app::components::problem::ErrorSummary;
 use crate::app::pages::not_found::NotFound;
-use crate::catalogue::model::{ApiDetail, PlanSummary};
+use crate::catalogue::model::{changelog_href, ApiDetail, PlanSummary, ReferenceTag};
 use crate::catalogue::server_fns::load_api_detail;
 
 #[component]
@@ -39,6 +39,7 @@ fn Detail(detail: ApiDetail) -> impl IntoView {
     let api = detail.api;
     let open = api.access_mode == "open";
     let document_href = format!("{}/openapi", api.href());
+    let reference_href = format!("{}/reference", api.href());
     let curl = if open {
         format!("curl {}/", detail.gateway_url)
     } else {
@@ -65,6 +66,8 @@ fn Detail(detail: ApiDetail) -> impl IntoView {
             // Rendered from Markdown and sanitised on the server (ammonia).
             <div class="prose" inner_html=detail.overview_html.clone()></div>
         })}
+
+        <ReferenceLinks href=reference_href tags=detail.reference_tags.clone()/>
 
         <h2 class="heading-l">"Call this API"</h2>
         <dl class="summary-list">
@@ -94,18 +97,83 @@ fn Detail(detail: ApiDetail) -> impl IntoView {
         <h2 class="heading-l">"Versions"</h2>
         <table class="table">
             <caption class="visually-hidden">"Versions of the OpenAPI document"</caption>
-            <thead><tr><th scope="col">"Version"</th><th scope="col">"OpenAPI"</th><th scope="col">"Published"</th></tr></thead>
+            <thead><tr><th scope="col">"Version"</th><th scope="col">"OpenAPI"</th><th scope="col">"Published"</th><th scope="col">"Changes"</th></tr></thead>
             <tbody>
-                {detail.versions.into_iter().map(|v| view! {
-                    <tr>
-                        <td>{v.label}{v.is_default.then_some(" (current)")}</td>
-                        <td>{v.openapi_version}</td>
-                        <td>{v.created_at.get(..10).unwrap_or_default().to_owned()}</td>
-                    </tr>
-                }).collect_view()}
+                {
+                    // Newest first: each version's predecessor is the next row.
+                    let previous: Vec<Option<String>> = detail
+                        .versions
+                        .iter()
+                        .skip(1)
+                        .map(|v| Some(v.label.clone()))
+                        .chain([None])
+                        .collect();
+                    let (agency, slug) = (api.agency.slug.clone(), api.slug.clone());
+                    detail.versions.into_iter().zip(previous).map(|(v, previous)| {
+                        let changes = previous.map(|previous| {
+                            let href = changelog_href(&agency, &slug, Some(&previous), Some(&v.label));
+                            // The same words on every row: the hidden part says which versions.
+                            let which = format!(" ({previous} to {})", v.label);
+                            view! {
+                                <a href=href>
+                                    "Changes from the previous version"
+                                    <span class="visually-hidden">{which}</span>
+                                </a>
+                            }
+                        });
+                        view! {
+                            <tr>
+                                <td>{v.label.clone()}{v.is_default.then_some(" (current)")}</td>
+                                <td>{v.openapi_version}</td>
+                                <td>{v.created_at.get(..10).unwrap_or_default().to_owned()}</td>
+                                <td>{changes}</td>
+                            </tr>
+                        }
+                    }).collect_view()
+                }
             </tbody>
         </table>
     }
+}
+
+/// Links into the reference pages. They are server-rendered documents
+/// outside the client router, hence `rel="external"`: the browser loads them.
+#[component]
+fn ReferenceLinks(href: String, tags: Vec<ReferenceTag>) -> impl IntoView {
+    if tags.is_empty() {
+        return ().into_any();
+    }
+    let total: usize = tags.iter().map(|t| t.operations).sum();
+    let items = tags
+        .into_iter()
+        .map(|t| {
+            let tag_href = format!("{href}/tags/{}", t.slug);
+            let count = format!(
+                "{} {}",
+                t.operations,
+                if t.operations == 1 {
+                    "operation"
+                } else {
+                    "operations"
+                }
+            );
+            view! {
+                <li>
+                    <a href=tag_href rel="external">{t.name}</a>
+                    <span class="hint-inline">" ("{count}")"</span>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <h2 class="heading-l">"Reference"</h2>
+        <p>
+            <a href=href.clone() rel="external">"Read the API reference"</a>
+            {format!(": {total} operations, with parameters, responses, code samples and a console to try them.")}
+        </p>
+        <ul class="list columns">{items}</ul>
+    }
+    .into_any()
 }
 
 #[component]

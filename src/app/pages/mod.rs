@@ -2,5 +2,6 @@
 
 pub mod api;
 pub mod catalogue;
+pub mod changelog;
 pub mod home;
 pub mod not_found;

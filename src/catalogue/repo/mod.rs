@@ -6,9 +6,13 @@ use sqlx::{AnyConnection, AnyPool, FromRow};
 use super::model::{AgencyRef, ApiSummary, CatalogueFilter};
 
 mod plans;
+mod reference;
+mod search;
 mod versions;
 
 pub use plans::*;
+pub use reference::*;
+pub use search::*;
 pub use versions::*;
 
 /// APIs a visitor may see: public or restricted (listed, access by approval),
@@ -41,10 +45,18 @@ pub struct ListedApi {
     pub summary: ApiSummary,
 }
 
+/// The columns of an [`ApiRow`], from `api a`, `tenant t` and `api_version v`.
+const API_COLUMNS: &str = "a.id, t.slug as agency_slug, t.name as agency_name, a.slug, \
+     a.name, a.summary, a.lifecycle, a.access_mode, v.label as version";
+
+/// Narrows listed APIs by the filter's agency (`$1`) and tag (`$2`).
+const NARROWED: &str = "and (cast($1 as text) is null or t.slug = $1) \
+     and (cast($2 as text) is null or exists \
+          (select 1 from api_tag g where g.api_id = a.id and g.tag = $2))";
+
 fn select_listed(extra: &str) -> String {
     format!(
-        "select a.id, t.slug as agency_slug, t.name as agency_name, a.slug, a.name, \
-         a.summary, a.lifecycle, a.access_mode, v.label as version \
+        "select {API_COLUMNS} \
          from api a join tenant t on t.id = a.tenant_id \
          left join api_version v on v.id = a.default_version_id \
          where {LISTED} {extra}"
@@ -56,17 +68,17 @@ pub async fn list_listed(
     pool: &AnyPool,
     filter: &CatalogueFilter,
 ) -> sqlx::Result<Vec<ApiSummary>> {
-    let sql = select_listed(
-        "and (cast($1 as text) is null or t.slug = $1) \
-         and (cast($2 as text) is null or exists \
-              (select 1 from api_tag g where g.api_id = a.id and g.tag = $2)) \
-         order by lower(a.name), a.id",
-    );
+    let sql = select_listed(&format!("{NARROWED} order by lower(a.name), a.id"));
     let rows: Vec<ApiRow> = sqlx::query_as(&sql)
         .bind(filter.agency.clone())
         .bind(filter.tag.clone())
         .fetch_all(pool)
         .await?;
+    with_tags(pool, rows).await
+}
+
+/// Summaries of the rows, in their order, each with its tags.
+async fn with_tags(pool: &AnyPool, rows: Vec<ApiRow>) -> sqlx::Result<Vec<ApiSummary>> {
     let tags: Vec<TagRow> = sqlx::query_as("select api_id, tag from api_tag order by tag")
         .fetch_all(pool)
         .await?;

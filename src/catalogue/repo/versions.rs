@@ -3,6 +3,7 @@
 use sqlx::{AnyConnection, AnyPool};
 
 use crate::catalogue::model::VersionSummary;
+use crate::openapi::operations::{Index, UNTAGGED};
 
 /// Versions of an API's document, newest first.
 pub async fn list_versions(pool: &AnyPool, api_id: i64) -> sqlx::Result<Vec<VersionSummary>> {
@@ -42,6 +43,35 @@ pub async fn default_document_source(
     .await
 }
 
+/// A version's id and label, to pick versions by label.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VersionRef {
+    pub id: i64,
+    pub label: String,
+    pub is_default: bool,
+}
+
+/// Versions of an API's document, oldest first (by `created_at`, then id):
+/// each version's predecessor is the one before it.
+pub async fn list_version_refs(pool: &AnyPool, api_id: i64) -> sqlx::Result<Vec<VersionRef>> {
+    let rows: Vec<(i64, String, i64)> = sqlx::query_as(
+        "select v.id, v.label, case when a.default_version_id = v.id then 1 else 0 end \
+         from api_version v join api a on a.id = v.api_id where v.api_id = $1 \
+         order by v.created_at, v.id",
+    )
+    .bind(api_id)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, label, is_default)| VersionRef {
+            id,
+            label,
+            is_default: is_default == 1,
+        })
+        .collect())
+}
+
 /// A version of an API's OpenAPI document, already parsed and normalised.
 pub struct NewVersion<'a> {
     pub api_id: i64,
@@ -50,6 +80,8 @@ pub struct NewVersion<'a> {
     pub source_format: &'a str,
     pub source_text: &'a str,
     pub document: &'a str,
+    /// The document's operations, stored with the version for search.
+    pub operations: &'a Index,
 }
 
 /// Inserts the version unless its label exists, makes it the default when the
@@ -107,7 +139,69 @@ pub async fn insert_version(
     .bind(now)
     .fetch_one(&mut *conn)
     .await?;
+    insert_operations(conn, id, version.operations, now).await?;
     Ok(id)
+}
+
+/// Stores a version's operations for search; operations it has already
+/// stored are kept.
+pub async fn insert_operations(
+    conn: &mut AnyConnection,
+    version_id: i64,
+    index: &Index,
+    now: &str,
+) -> sqlx::Result<()> {
+    for op in &index.operations {
+        // The group of untagged operations is Portico's, not a tag of the
+        // document: "other operations" would match every search for them.
+        let tags: Vec<&str> = op
+            .tags
+            .iter()
+            .filter_map(|slug| index.tag(slug))
+            .map(|tag| tag.name.as_str())
+            .filter(|name| *name != UNTAGGED)
+            .collect();
+        sqlx::query(
+            "insert into api_operation (version_id, slug, method, path, operation_id, summary, \
+             description, tags, deprecated, created_at, updated_at) \
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) \
+             on conflict (version_id, slug) do nothing",
+        )
+        .bind(version_id)
+        .bind(&op.slug)
+        .bind(&op.method)
+        .bind(&op.path)
+        .bind(op.operation_id.as_deref())
+        .bind(&op.summary)
+        .bind(&op.description)
+        .bind(tags.join("\n"))
+        .bind(i64::from(op.deprecated))
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// Ids of the versions that have no stored operations: those stored before
+/// search existed, and those whose document has none.
+pub async fn list_versions_without_operations(pool: &AnyPool) -> sqlx::Result<Vec<i64>> {
+    let rows: Vec<(i64,)> = sqlx::query_as(
+        "select v.id from api_version v where not exists \
+         (select 1 from api_operation o where o.version_id = v.id) order by v.id",
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
+}
+
+/// The normalised document (OpenAPI 3.x JSON) of a version.
+pub async fn version_document(pool: &AnyPool, version_id: i64) -> sqlx::Result<Option<String>> {
+    let row: Option<(String,)> = sqlx::query_as("select document from api_version where id = $1")
+        .bind(version_id)
+        .fetch_optional(pool)
+        .await?;
+    Ok(row.map(|(text,)| text))
 }
 
 /// Makes a version the one the catalogue shows.

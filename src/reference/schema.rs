@@ -1,0 +1,670 @@
+//! Schemas as a reader sees them: a tree of shapes with their types,
+//! constraints and children, built from a document's JSON with `$ref`s
+//! followed.
+//!
+//! Real documents are large and recursive (GitHub's describes a repository
+//! whose fields are repositories), so a page expands each named schema once,
+//! at most [`MAX_NESTED_REFS`] named schemas deep and within a budget of
+//! nodes; past that, and for every cycle, it links to the schema's own page.
+//! Nothing here recurses without a bound.
+
+use std::collections::HashSet;
+
+use serde_json::{Map, Value};
+
+use crate::openapi::refs;
+
+/// How many named schemas may nest inside one another on a page before the
+/// next is shown as a link.
+pub const MAX_NESTED_REFS: usize = 3;
+/// How many schema nodes a page expands before showing links only.
+pub const NODE_BUDGET: usize = 1_500;
+/// How deep inline (unnamed) schemas may nest before the rest is cut.
+const MAX_DEPTH: usize = 24;
+
+/// One schema, ready to show.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Shape {
+    /// `string (date-time)`, `array of Pet`, `object`, `one of 2 types`.
+    pub type_label: String,
+    /// The component name when the schema is a named one.
+    pub name: Option<String>,
+    /// Set when the schema is not expanded here: the reader follows the link.
+    pub link: Option<Link>,
+    pub title: String,
+    pub description: String,
+    pub nullable: bool,
+    pub deprecated: bool,
+    pub read_only: bool,
+    pub write_only: bool,
+    /// Constraints and facts, as label and value (`Maximum length`, `64`).
+    pub facts: Vec<(String, String)>,
+    /// Allowed values, as JSON text.
+    pub enum_values: Vec<String>,
+    pub default: Option<String>,
+    pub example: Option<String>,
+    pub properties: Vec<Property>,
+    /// What further keys of a map hold, when they are described.
+    pub additional: Option<Box<Shape>>,
+    /// What an array holds.
+    pub items: Option<Box<Shape>>,
+    /// Alternatives: `one of`, `any of`, or `all of` that could not merge.
+    pub variants: Option<Variants>,
+    /// Named schemas whose properties were merged in (`allOf`).
+    pub includes: Vec<Link>,
+    /// True when the rest was cut for depth.
+    pub truncated: bool,
+}
+
+/// A link to a named schema's own page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Link {
+    pub name: String,
+    /// Why it is a link: the reader learns that nothing is missing.
+    pub reason: LinkReason,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkReason {
+    /// It contains itself.
+    Recursive,
+    /// Shown in full earlier on this page, or nested too deep to expand.
+    Elsewhere,
+}
+
+/// One property of an object.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Property {
+    pub name: String,
+    pub required: bool,
+    pub shape: Shape,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Variants {
+    /// `one of`, `any of` or `all of`.
+    pub kind: &'static str,
+    pub options: Vec<Shape>,
+    /// The property that tells the options apart, and its mapping.
+    pub discriminator: Option<(String, Vec<(String, String)>)>,
+}
+
+/// Builds shapes for one page, remembering what the page has expanded.
+pub struct Builder<'a> {
+    doc: &'a Value,
+    expanded: HashSet<String>,
+    stack: Vec<String>,
+    nodes: usize,
+}
+
+impl<'a> Builder<'a> {
+    pub fn new(doc: &'a Value) -> Self {
+        Self {
+            doc,
+            expanded: HashSet::new(),
+            stack: Vec::new(),
+            nodes: 0,
+        }
+    }
+
+    /// Follows `$ref`s (to any depth, cycles stopped) to the object they name.
+    pub fn deref(&self, value: &'a Value) -> &'a Value {
+        deref(self.doc, value).0
+    }
+
+    /// The shape of a schema, with named schemas expanded as the page's
+    /// budget allows.
+    pub fn shape(&mut self, schema: &'a Value) -> Shape {
+        self.shape_at(schema, 0)
+    }
+
+    /// The full shape of a named schema, for its own page.
+    pub fn named(&mut self, name: &str) -> Option<Shape> {
+        let schema = self.doc.pointer(&format!(
+            "/components/schemas/{}",
+            crate::openapi::yaml::escape(name)
+        ))?;
+        self.expanded.insert(name.to_owned());
+        self.stack.push(name.to_owned());
+        let mut shape = self.inline(schema, 0);
+        self.stack.pop();
+        shape.name = Some(name.to_owned());
+        Some(shape)
+    }
+
+    fn shape_at(&mut self, schema: &'a Value, depth: usize) -> Shape {
+        let Some(reference) = schema.get("$ref").and_then(Value::as_str) else {
+            return self.inline(schema, depth);
+        };
+        let (target, name) = deref(self.doc, schema);
+        let Some(name) = name else {
+            if std::ptr::eq(target, schema) {
+                return Shape {
+                    type_label: format!("unresolved reference {reference}"),
+                    ..Shape::default()
+                };
+            }
+            return self.inline(target, depth + 1);
+        };
+        let type_label = type_label_of(self.doc, target);
+        let link = |reason| Shape {
+            type_label: type_label.clone(),
+            name: Some(name.clone()),
+            link: Some(Link {
+                name: name.clone(),
+                reason,
+            }),
+            description: text(schema, "description"),
+            nullable: is_nullable(target),
+            ..Shape::default()
+        };
+        if self.stack.contains(&name) {
+            return link(LinkReason::Recursive);
+        }
+        if self.expanded.contains(&name)
+            || self.stack.len() >= MAX_NESTED_REFS
+            || self.nodes >= NODE_BUDGET
+        {
+            return link(LinkReason::Elsewhere);
+        }
+        self.expanded.insert(name.clone());
+        self.stack.push(name.clone());
+        let mut shape = self.inline(target, depth + 1);
+        self.stack.pop();
+        shape.name = Some(name);
+        // OpenAPI 3.1 lets a reference carry its own description.
+        if let Some(own) = schema.get("description").and_then(Value::as_str) {
+            shape.description = own.trim().to_owned();
+        }
+        shape
+    }
+
+    fn inline(&mut self, schema: &'a Value, depth: usize) -> Shape {
+        self.nodes += 1;
+        let mut shape = Shape {
+            type_label: type_label_of(self.doc, schema),
+            title: text(schema, "title"),
+            description: text(schema, "description"),
+            nullable: is_nullable(schema),
+            deprecated: flag(schema, "deprecated"),
+            read_only: flag(schema, "readOnly"),
+            write_only: flag(schema, "writeOnly"),
+            facts: facts(schema),
+            enum_values: enum_values(schema),
+            default: schema.get("default").map(json_text),
+            example: example_of(schema),
+            ..Shape::default()
+        };
+        let Some(object) = schema.as_object() else {
+            return shape;
+        };
+        if depth >= MAX_DEPTH {
+            shape.truncated = true;
+            return shape;
+        }
+        if let Some(parts) = object.get("allOf").and_then(Value::as_array) {
+            if let Some((properties, required, includes)) = self.mergeable(parts) {
+                shape.includes = includes;
+                self.properties(&mut shape, &properties, &required, depth);
+            } else {
+                shape.variants = Some(self.variants("all of", parts, None, depth));
+            }
+        }
+        for (key, kind) in [("oneOf", "one of"), ("anyOf", "any of")] {
+            if let Some(options) = object.get(key).and_then(Value::as_array) {
+                let discriminator = object.get("discriminator").map(|d| discriminator(d));
+                shape.variants = Some(self.variants(kind, options, discriminator, depth));
+            }
+        }
+        if let Some(properties) = object.get("properties").and_then(Value::as_object) {
+            let props: Vec<(&'a str, &'a Value)> =
+                properties.iter().map(|(k, v)| (k.as_str(), v)).collect();
+            let required = required_of(schema);
+            self.properties(&mut shape, &props, &required, depth);
+        }
+        match object.get("additionalProperties") {
+            Some(Value::Object(map)) if !map.is_empty() => {
+                shape.additional = Some(Box::new(
+                    self.shape_at(&object["additionalProperties"], depth + 1),
+                ));
+            }
+            Some(Value::Bool(false)) => shape
+                .facts
+                .push(("Other properties".into(), "not allowed".into())),
+            _ => {}
+        }
+        if let Some(items) = object.get("items").filter(|i| i.is_object()) {
+            shape.items = Some(Box::new(self.shape_at(items, depth + 1)));
+        }
+        shape
+    }
+
+    fn properties(
+        &mut self,
+        shape: &mut Shape,
+        properties: &[(&'a str, &'a Value)],
+        required: &HashSet<&'a str>,
+        depth: usize,
+    ) {
+        for (name, schema) in properties {
+            if shape.properties.iter().any(|p| p.name == *name) {
+                continue;
+            }
+            let property = Property {
+                name: (*name).to_owned(),
+                required: required.contains(name),
+                shape: self.shape_at(schema, depth + 1),
+            };
+            shape.properties.push(property);
+        }
+    }
+
+    fn variants(
+        &mut self,
+        kind: &'static str,
+        options: &'a [Value],
+        discriminator: Option<(String, Vec<(String, String)>)>,
+        depth: usize,
+    ) -> Variants {
+        Variants {
+            kind,
+            options: options
+                .iter()
+                .map(|o| self.shape_at(o, depth + 1))
+                .collect(),
+            discriminator,
+        }
+    }
+
+    /// `allOf` whose parts are all objects merges into one object: the
+    /// common way to extend a base schema. Parts that are named schemas
+    /// being expanded above are not merged (that would loop).
+    #[allow(clippy::type_complexity)]
+    fn mergeable(
+        &self,
+        parts: &'a [Value],
+    ) -> Option<(Vec<(&'a str, &'a Value)>, HashSet<&'a str>, Vec<Link>)> {
+        let mut properties = Vec::new();
+        let mut required = HashSet::new();
+        let mut includes = Vec::new();
+        for part in parts {
+            let (target, name) = deref(self.doc, part);
+            if let Some(name) = &name {
+                if self.stack.contains(name) {
+                    return None;
+                }
+            }
+            let object = target.as_object()?;
+            let is_object = object.contains_key("properties")
+                || object.get("type").and_then(Value::as_str) == Some("object")
+                || (object.keys().all(|k| {
+                    matches!(
+                        k.as_str(),
+                        "required" | "description" | "title" | "example" | "nullable"
+                    )
+                }));
+            if !is_object || object.contains_key("allOf") || object.contains_key("oneOf") {
+                return None;
+            }
+            if let Some(props) = object.get("properties").and_then(Value::as_object) {
+                properties.extend(props.iter().map(|(k, v)| (k.as_str(), v)));
+            }
+            required.extend(required_of(target));
+            if let Some(name) = name {
+                includes.push(Link {
+                    name,
+                    reason: LinkReason::Elsewhere,
+                });
+            }
+        }
+        Some((properties, required, includes))
+    }
+}
+
+/// Follows `$ref` chains: the object they end at, and the name of the last
+/// schema component on the way. Stops at 32 hops (a cycle of references).
+pub fn deref<'a>(doc: &'a Value, value: &'a Value) -> (&'a Value, Option<String>) {
+    let mut node = value;
+    let mut name = None;
+    for _ in 0..32 {
+        let Some(reference) = node.get("$ref").and_then(Value::as_str) else {
+            return (node, name);
+        };
+        let Some(target) = reference
+            .strip_prefix('#')
+            .and_then(|fragment| refs::resolve(doc, fragment))
+        else {
+            return (node, name);
+        };
+        if let Some(schema) = reference.strip_prefix("#/components/schemas/") {
+            name = Some(schema.replace("~1", "/").replace("~0", "~"));
+        }
+        node = target;
+    }
+    (node, name)
+}
+
+fn text(schema: &Value, key: &str) -> String {
+    schema
+        .get(key)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .trim()
+        .to_owned()
+}
+
+fn flag(schema: &Value, key: &str) -> bool {
+    schema.get(key).and_then(Value::as_bool).unwrap_or(false)
+}
+
+fn required_of(schema: &Value) -> HashSet<&str> {
+    schema
+        .get("required")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .collect()
+}
+
+/// `nullable: true` (3.0) or `null` among the types (3.1).
+fn is_nullable(schema: &Value) -> bool {
+    flag(schema, "nullable")
+        || schema
+            .get("type")
+            .and_then(Value::as_array)
+            .is_some_and(|types| types.iter().any(|t| t == "null"))
+}
+
+/// The declared types without `null`.
+fn types_of(schema: &Value) -> Vec<&str> {
+    match schema.get("type") {
+        Some(Value::String(t)) => vec![t.as_str()],
+        Some(Value::Array(types)) => types
+            .iter()
+            .filter_map(Value::as_str)
+            .filter(|t| *t != "null")
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// What a reader sees as the type: `string (date-time)`, `array of Pet`.
+pub fn type_label_of(doc: &Value, schema: &Value) -> String {
+    type_label(doc, schema, 0)
+}
+
+fn type_label(doc: &Value, schema: &Value, depth: usize) -> String {
+    if let Some(b) = schema.as_bool() {
+        return if b { "any value" } else { "no value" }.into();
+    }
+    let (target, name) = deref(doc, schema);
+    if let Some(name) = name {
+        if depth > 0 {
+            return name;
+        }
+    }
+    let schema = target;
+    let types = types_of(schema);
+    let format = schema.get("format").and_then(Value::as_str);
+    let label = match types.as_slice() {
+        ["array"] if depth < 4 => match schema.get("items") {
+            Some(items) => format!("array of {}", type_label(doc, items, depth + 1)),
+            None => "array".into(),
+        },
+        [single] => single.to_string(),
+        [] if schema.get("properties").is_some() => "object".into(),
+        [] if schema.get("items").is_some() => "array".into(),
+        [] => match variant_kind(schema) {
+            Some((kind, n)) => format!("{kind} {n} types"),
+            None if schema.get("enum").is_some() => "enum".into(),
+            None if schema.get("const").is_some() => "constant".into(),
+            None => "any".into(),
+        },
+        many => many.join(" or "),
+    };
+    match format {
+        Some(format) if !label.contains('(') => format!("{label} ({format})"),
+        _ => label,
+    }
+}
+
+fn variant_kind(schema: &Value) -> Option<(&'static str, usize)> {
+    for (key, kind) in [
+        ("oneOf", "one of"),
+        ("anyOf", "any of"),
+        ("allOf", "all of"),
+    ] {
+        if let Some(options) = schema.get(key).and_then(Value::as_array) {
+            return Some((kind, options.len()));
+        }
+    }
+    None
+}
+
+/// Constraints worth a reader's attention, in the words of a form.
+fn facts(schema: &Value) -> Vec<(String, String)> {
+    let Some(object) = schema.as_object() else {
+        return Vec::new();
+    };
+    let mut facts = Vec::new();
+    let number = |key: &str| object.get(key).filter(|v| v.is_number()).map(json_text);
+    let mut push = |label: &str, value: Option<String>| {
+        if let Some(value) = value {
+            facts.push((label.to_owned(), value));
+        }
+    };
+    // 3.0 says `exclusiveMinimum: true` beside `minimum`; 3.1 gives the bound.
+    let exclusive = |key: &str| matches!(object.get(key), Some(Value::Bool(true)));
+    if exclusive("exclusiveMinimum") {
+        push("Greater than", number("minimum"));
+    } else {
+        push("Minimum", number("minimum"));
+        push("Greater than", number("exclusiveMinimum"));
+    }
+    if exclusive("exclusiveMaximum") {
+        push("Less than", number("maximum"));
+    } else {
+        push("Maximum", number("maximum"));
+        push("Less than", number("exclusiveMaximum"));
+    }
+    push("Multiple of", number("multipleOf"));
+    push("Minimum length", number("minLength"));
+    push("Maximum length", number("maxLength"));
+    push(
+        "Pattern",
+        object
+            .get("pattern")
+            .and_then(Value::as_str)
+            .map(str::to_owned),
+    );
+    push("Minimum items", number("minItems"));
+    push("Maximum items", number("maxItems"));
+    if flag(schema, "uniqueItems") {
+        push("Items", Some("unique".into()));
+    }
+    push("Minimum properties", number("minProperties"));
+    push("Maximum properties", number("maxProperties"));
+    push("Constant", object.get("const").map(json_text));
+    push(
+        "Media type",
+        object
+            .get("contentMediaType")
+            .and_then(Value::as_str)
+            .map(str::to_owned),
+    );
+    facts
+}
+
+fn enum_values(schema: &Value) -> Vec<String> {
+    schema
+        .get("enum")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .take(100)
+        .map(json_text)
+        .collect()
+}
+
+/// A schema's own example: `example` (3.0) or the first of `examples` (3.1).
+fn example_of(schema: &Value) -> Option<String> {
+    schema
+        .get("example")
+        .or_else(|| {
+            schema
+                .get("examples")
+                .and_then(Value::as_array)
+                .and_then(|e| e.first())
+        })
+        .map(json_text)
+}
+
+/// JSON as a reader would write it: strings bare, the rest as JSON.
+pub fn json_text(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+fn discriminator(value: &Value) -> (String, Vec<(String, String)>) {
+    let property = text(value, "propertyName");
+    let mapping = value
+        .get("mapping")
+        .and_then(Value::as_object)
+        .map(Map::iter)
+        .into_iter()
+        .flatten()
+        .map(|(k, v)| {
+            let target = v.as_str().unwrap_or_default();
+            let name = target
+                .strip_prefix("#/components/schemas/")
+                .unwrap_or(target);
+            (k.clone(), name.to_owned())
+        })
+        .collect();
+    (property, mapping)
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn doc() -> Value {
+        json!({
+            "components": {"schemas": {
+                "Node": {"type": "object", "properties": {
+                    "value": {"type": "integer", "format": "int32", "minimum": 0, "exclusiveMinimum": true},
+                    "next": {"$ref": "#/components/schemas/Node"},
+                    "children": {"type": "array", "items": {"$ref": "#/components/schemas/Node"}}
+                }, "required": ["value"]},
+                "Base": {"type": "object", "required": ["id"], "properties": {"id": {"type": "string"}}},
+                "Cat": {"allOf": [{"$ref": "#/components/schemas/Base"}, {"type": "object", "properties": {"purrs": {"type": ["boolean", "null"]}}}]},
+                "Dog": {"type": "object", "properties": {"barks": {"type": "boolean"}}},
+                "Pet": {"oneOf": [{"$ref": "#/components/schemas/Cat"}, {"$ref": "#/components/schemas/Dog"}],
+                        "discriminator": {"propertyName": "kind", "mapping": {"cat": "#/components/schemas/Cat"}}},
+                "A": {"$ref": "#/components/schemas/B"},
+                "B": {"$ref": "#/components/schemas/A"}
+            }}
+        })
+    }
+
+    #[test]
+    fn cycles_become_links_not_endless_trees() {
+        let doc = doc();
+        let shape = Builder::new(&doc).named("Node").unwrap();
+        assert_eq!(shape.type_label, "object");
+        let next = &shape.properties[1];
+        assert_eq!(next.name, "next");
+        assert_eq!(
+            next.shape.link,
+            Some(Link {
+                name: "Node".into(),
+                reason: LinkReason::Recursive
+            })
+        );
+        let children = &shape.properties[2].shape;
+        assert_eq!(children.type_label, "array of Node");
+        assert_eq!(
+            children
+                .items
+                .as_ref()
+                .unwrap()
+                .link
+                .as_ref()
+                .unwrap()
+                .reason,
+            LinkReason::Recursive
+        );
+        let value = &shape.properties[0];
+        assert!(value.required);
+        assert_eq!(value.shape.type_label, "integer (int32)");
+        assert_eq!(
+            value.shape.facts,
+            [("Greater than".to_owned(), "0".to_owned())]
+        );
+        // References that only point at each other end, with a label.
+        let a = json!({"$ref": "#/components/schemas/A"});
+        let shape = Builder::new(&doc).shape(&a);
+        assert!(shape.name.is_some());
+    }
+
+    #[test]
+    fn all_of_merges_and_one_of_lists_options() {
+        let doc = doc();
+        let pet = Builder::new(&doc).named("Pet").unwrap();
+        let variants = pet.variants.unwrap();
+        assert_eq!(variants.kind, "one of");
+        assert_eq!(
+            variants.discriminator,
+            Some(("kind".into(), vec![("cat".into(), "Cat".into())]))
+        );
+        let cat = &variants.options[0];
+        assert_eq!(cat.name.as_deref(), Some("Cat"));
+        let names: Vec<(&str, bool)> = cat
+            .properties
+            .iter()
+            .map(|p| (p.name.as_str(), p.required))
+            .collect();
+        assert_eq!(names, [("id", true), ("purrs", false)]);
+        assert!(cat.properties[1].shape.nullable);
+        assert_eq!(cat.properties[1].shape.type_label, "boolean");
+        assert_eq!(cat.includes[0].name, "Base");
+    }
+
+    #[test]
+    fn a_page_expands_each_named_schema_once() {
+        let doc = doc();
+        let body = json!({"type": "object", "properties": {
+            "first": {"$ref": "#/components/schemas/Dog"},
+            "second": {"$ref": "#/components/schemas/Dog"}
+        }});
+        let shape = Builder::new(&doc).shape(&body);
+        assert!(shape.properties[0].shape.link.is_none());
+        assert_eq!(shape.properties[0].shape.properties[0].name, "barks");
+        assert_eq!(
+            shape.properties[1].shape.link.as_ref().unwrap().reason,
+            LinkReason::Elsewhere
+        );
+    }
+
+    #[test]
+    fn deep_inline_schemas_are_cut() {
+        let mut schema = json!({"type": "string"});
+        for _ in 0..100 {
+            schema = json!({"type": "object", "properties": {"inner": schema}});
+        }
+        let doc = json!({});
+        let mut shape = &Builder::new(&doc).shape(&schema);
+        let mut depth = 0;
+        while let Some(p) = shape.properties.first() {
+            shape = &p.shape;
+            depth += 1;
+        }
+        assert!(shape.truncated);
+        assert!(depth <= MAX_DEPTH);
+    }
+}
