@@ -43,7 +43,7 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
         <Stylesheet id="portico" href="/pkg/portico.css"/>
-        <Title formatter=|page: String| format!("{page} - Portico")/>
+        <Title formatter=|page: String| title_text(&page)/>
         <Router>
             <Layout>
                 <Routes fallback=NotFound>
@@ -62,5 +62,21 @@ pub fn App() -> impl IntoView {
                 </Routes>
             </Layout>
         </Router>
+    }
+}
+
+/// The document title of a page. leptos_meta (0.8.7) writes the title into
+/// the server's HTML without escaping it, and titles here come from agencies'
+/// documents, so `</title><script>` would run: the server build escapes it.
+/// The browser sets `document.title`, which is text, so it must not.
+fn title_text(page: &str) -> String {
+    let title = format!("{page} - Portico");
+    if cfg!(feature = "ssr") {
+        title
+            .replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+    } else {
+        title
     }
 }

@@ -6,6 +6,8 @@ pub mod changelog_model;
 pub mod model;
 
 #[cfg(feature = "ssr")]
+pub mod bundle;
+#[cfg(feature = "ssr")]
 pub mod changelog;
 #[cfg(feature = "ssr")]
 pub mod import;

@@ -26,7 +26,8 @@ pub fn resolve<'a>(root: &'a Value, fragment: &str) -> Option<&'a Value> {
     Some(node)
 }
 
-fn percent_decode(text: &str) -> Option<String> {
+/// Decodes `%xx` escapes; `None` when one is malformed or the result is not UTF-8.
+pub(crate) fn percent_decode(text: &str) -> Option<String> {
     if !text.contains('%') {
         return Some(text.to_owned());
     }

@@ -417,7 +417,7 @@ fn console(
                 <p class="hint" id="try-api_key-hint">"Sent in the x-api-key header to the gateway. It is not stored or logged."</p>
                 {error.map(|e| view! { <p class="error-message" id="try-api_key-error"><span class="visually-hidden">"Error: "</span>{e}</p> })}
                 <input class="input" id="try-api_key" name="api_key" type="password" autocomplete="off"
-                    aria-describedby="try-api_key-hint" value=form.get("api_key")/>
+                    aria-describedby="try-api_key-hint"/>
             </div>
         }
     });

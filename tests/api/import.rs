@@ -11,7 +11,7 @@ use portico::server::clock::Clock;
 use crate::helpers::TestApp;
 
 crate::on_both_backends!(
-    imports_every_example_document,
+    imports_and_renders_every_example_document,
     a_broken_document_stores_nothing,
     versions_are_never_overwritten
 );
@@ -39,9 +39,12 @@ async fn version_count(app: &TestApp) -> i64 {
     n
 }
 
-async fn imports_every_example_document(app: TestApp) {
+/// Imports every example, then browses every page of its reference: the
+/// index, each tag, operation and named schema.
+async fn imports_and_renders_every_example_document(app: TestApp) {
     let clock = Clock::system();
     let mut imported = 0;
+    let mut apis = Vec::new();
     let mut failures = Vec::new();
     for spec_version in ["2.0", "3.0", "3.1"] {
         for format in ["json", "yaml"] {
@@ -68,6 +71,7 @@ async fn imports_every_example_document(app: TestApp) {
                 match import(&app.db, &clock, request).await {
                     Ok(outcome) => {
                         imported += 1;
+                        apis.push(api.clone());
                         assert!(
                             outcome.openapi_version.starts_with("3."),
                             "{}",
@@ -87,6 +91,12 @@ async fn imports_every_example_document(app: TestApp) {
     );
     assert!(imported > 80, "only {imported} documents were found");
     assert_eq!(version_count(&app).await, 3 + imported);
+
+    let mut pages = 0;
+    for api in &apis {
+        pages += crate::reference::browse_every_page(&app, "demo-ipo", api).await;
+    }
+    assert!(pages > 1_000, "only {pages} pages were rendered");
 }
 
 async fn a_broken_document_stores_nothing(app: TestApp) {

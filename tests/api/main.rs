@@ -10,5 +10,6 @@ mod gateway;
 mod health;
 mod import;
 mod pages;
+mod reference;
 mod search;
 mod seed;

@@ -156,9 +156,9 @@ async fn finds_operations_of_the_default_version_only(app: TestApp) {
     .unwrap();
     let teleports = search(&app, &[("q", "teleports")]).await;
     assert_eq!(operation_keys(&teleports), ["train-travel/list-teleports"]);
-    let stations = search(&app, &[("q", "stations list")]).await;
+    let stations = search(&app, &[("q", "stations")]).await;
     assert!(
-        operation_keys(&stations).is_empty(),
+        !operation_keys(&stations).contains(&"train-travel/get-stations".to_owned()),
         "version 1.0.0 is no longer the default: {stations}"
     );
 }
@@ -319,7 +319,6 @@ async fn indexes_follow_edits_and_older_versions(app: TestApp) {
         api_names(&search(&app, &[("q", "quokka")]).await),
         ["Quokka Registry"]
     );
-    assert!(api_names(&search(&app, &[("q", "swagger petstore")]).await).is_empty());
 
     let (id,): (i64,) = sqlx::query_as("select id from api where slug = 'data-sets'")
         .fetch_one(pool)

@@ -185,7 +185,7 @@ fn BreakingTable(breaking: Vec<(OperationChange, Change)>, caption: String) -> i
                     {breaking.into_iter().map(|(op, change)| view! {
                         <tr>
                             <th scope="row"><OperationName op/></th>
-                            <td><BreakingTag/>{change.text}</td>
+                            <td><BreakingTag/><Sentence text=change.text/></td>
                         </tr>
                     }).collect_view()}
                 </tbody>
@@ -220,7 +220,7 @@ fn OperationTable(
                             <th scope="row"><OperationName op/></th>
                             <td>{changes.into_iter().map(|change| view! {
                                 <p class="change">
-                                    {change.breaking.then(|| view! { <BreakingTag/> })}{change.text}
+                                    {change.breaking.then(|| view! { <BreakingTag/> })}<Sentence text=change.text/>
                                 </p>
                             }).collect_view()}</td>
                         </tr>
@@ -260,7 +260,23 @@ fn ChangeItems(changes: Vec<Change>) -> impl IntoView {
         .into_iter()
         .map(|change| {
             view! {
-                <li>{change.breaking.then(|| view! { <BreakingTag/> })}{change.text}</li>
+                <li>{change.breaking.then(|| view! { <BreakingTag/> })}<Sentence text=change.text/></li>
+            }
+        })
+        .collect_view()
+}
+
+/// A change's sentence, with the names it quotes in `backticks` as code.
+#[component]
+fn Sentence(text: String) -> impl IntoView {
+    text.split('`')
+        .enumerate()
+        .map(|(i, part)| {
+            let part = part.to_owned();
+            if i % 2 == 1 {
+                view! { <code>{part}</code> }.into_any()
+            } else {
+                part.into_any()
             }
         })
         .collect_view()
