@@ -217,7 +217,7 @@ fn contents(ctx: &Ctx, contents: Vec<Content>) -> impl IntoView {
                 view! {
                     <details class="example">
                         <summary>{format!("Example ({})", content.media_type)}</summary>
-                        <pre class="code-block"><code>{example}</code></pre>
+                        <pre class="code-block" tabindex="0"><code>{example}</code></pre>
                     </details>
                 }
             });
@@ -369,7 +369,7 @@ fn code_samples(call: &Call) -> impl IntoView {
         .map(|(label, id, code)| {
             view! {
                 <h3 class="heading-s" id=id>{label}</h3>
-                <pre class="code-block" data-sample=id><code>{code}</code></pre>
+                <pre class="code-block" tabindex="0" data-sample=id><code>{code}</code></pre>
             }
         })
         .collect_view();
@@ -472,7 +472,7 @@ fn console(
                     <thead><tr><th scope="col">"Header"</th><th scope="col">"Value"</th></tr></thead>
                     <tbody>{headers}</tbody>
                 </table>
-                <pre class="code-block"><code>{r.body}</code></pre>
+                <pre class="code-block" tabindex="0"><code>{r.body}</code></pre>
                 {r.truncated.then(|| view! { <p class="hint">"The body was cut at 64 KB."</p> })}
             </section>
         }

@@ -212,7 +212,7 @@ impl<'a> Builder<'a> {
         }
         for (key, kind) in [("oneOf", "one of"), ("anyOf", "any of")] {
             if let Some(options) = object.get(key).and_then(Value::as_array) {
-                let discriminator = object.get("discriminator").map(|d| discriminator(d));
+                let discriminator = object.get("discriminator").map(discriminator);
                 shape.variants = Some(self.variants(kind, options, discriminator, depth));
             }
         }

@@ -201,7 +201,7 @@ fn OperationItem(op: OperationMatch) -> impl IntoView {
     };
     view! {
         <li class="operation-match">
-            <a class="operation-match__title" href=href>{title}</a>
+            <a class="operation-match__title" href=href rel="external">{title}</a>
             <p class="operation-match__request">
                 <span class="operation-match__method">{method}</span>" "<code>{op.path}</code>
             </p>
