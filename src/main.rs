@@ -41,7 +41,7 @@ async fn import(
     args: portico::server::config::ImportArgs,
 ) -> anyhow::Result<()> {
     use portico::openapi::import::{import, ImportRequest};
-    let text = portico::openapi::source::read(&args.source).await?;
+    let text = portico::openapi::source::read_document(&args.source).await?;
     let db = open_database(&config).await?;
     let request = ImportRequest {
         agency: &args.agency,

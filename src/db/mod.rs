@@ -92,7 +92,7 @@ impl Db {
                 Box::pin(async move {
                     // WAL lets readers work while a writer commits; the busy
                     // timeout makes a second writer wait instead of failing.
-                    conn.execute("pragma journal_mode = wal; pragma busy_timeout = 5000; pragma foreign_keys = on;")
+                    conn.execute("pragma journal_mode = wal; pragma synchronous = normal; pragma busy_timeout = 5000; pragma foreign_keys = on;")
                         .await?;
                     Ok(())
                 })

@@ -10,20 +10,22 @@
 //! where they are referred to.
 
 use std::collections::{HashMap, HashSet, VecDeque};
-use std::fmt;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
 
 use super::refs;
-use super::source::MAX_BYTES;
-use super::yaml::{self, escape};
+use super::yaml::escape;
 
+mod files;
 mod place;
+mod problem;
 #[cfg(test)]
 mod tests;
 
+use files::{display, parse, Source};
 use place::{context, Context, Home};
+pub use problem::{Problem, Problems};
 
 /// Files read at most, the main one included.
 const MAX_FILES: usize = 1_000;
@@ -31,51 +33,6 @@ const MAX_FILES: usize = 1_000;
 const MAX_TARGETS: usize = 10_000;
 /// Path items copied into path items copied into... at most this deep.
 const MAX_INLINE_DEPTH: usize = 32;
-
-/// A reference that could not be bundled, and where it is written.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
-    /// The file, relative to the main file's folder.
-    pub file: String,
-    /// JSON pointer to the reference inside that file.
-    pub pointer: String,
-    pub line: Option<(u32, u32)>,
-    pub message: String,
-}
-
-impl fmt::Display for Problem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.file)?;
-        if let Some((line, column)) = self.line {
-            write!(f, ", line {line}, column {column}")?;
-        }
-        if !self.pointer.is_empty() {
-            write!(f, " ({})", self.pointer)?;
-        }
-        write!(f, ": {}", self.message)
-    }
-}
-
-/// Every reference that could not be bundled.
-#[derive(Debug)]
-pub struct Problems(pub Vec<Problem>);
-
-impl fmt::Display for Problems {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let n = self.0.len();
-        writeln!(
-            f,
-            "{n} reference{} to other files could not be bundled, and nothing was imported:",
-            if n == 1 { "" } else { "s" }
-        )?;
-        for problem in &self.0 {
-            writeln!(f, "  {problem}")?;
-        }
-        Ok(())
-    }
-}
-
-impl std::error::Error for Problems {}
 
 /// Bundles the document `text`, read from the file `main`: `None` when it
 /// refers to no other file (import the text as it is), otherwise the bundled
@@ -143,41 +100,6 @@ pub fn bundle(main: &Path, text: &str) -> Result<Option<String>, Problems> {
         .map_err(|err| fail(format!("could not write the bundled document: {err}")))
 }
 
-/// A parsed file, with the lines of its nodes when it is YAML.
-struct Source {
-    value: Value,
-    located: Option<yaml::Located>,
-}
-
-fn parse(text: &str) -> Result<Source, super::model::Finding> {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    if text.trim_start().starts_with('{') {
-        let value = serde_json::from_str(text).map_err(|err| super::model::Finding {
-            line: u32::try_from(err.line()).ok(),
-            column: u32::try_from(err.column()).ok(),
-            ..super::model::Finding::at("", format!("this is not valid JSON: {err}"))
-        })?;
-        Ok(Source {
-            value,
-            located: None,
-        })
-    } else {
-        let located = yaml::parse(text)?;
-        Ok(Source {
-            value: located.value.clone(),
-            located: Some(located),
-        })
-    }
-}
-
-/// A path as the owner knows it: relative to the main file's folder.
-fn display(root: &Path, path: &Path) -> String {
-    path.strip_prefix(root)
-        .unwrap_or(path)
-        .display()
-        .to_string()
-}
-
 /// Something another file holds, and where the bundle keeps it.
 struct Target {
     file: PathBuf,
@@ -194,7 +116,11 @@ enum Resolved {
     /// Rewritten to point inside the bundle.
     Internal(String),
     /// Replaced by what it names, which lives in `file`.
-    Inline { file: PathBuf, fragment: String, value: Value },
+    Inline {
+        file: PathBuf,
+        fragment: String,
+        value: Value,
+    },
 }
 
 struct Bundler {
@@ -287,7 +213,11 @@ impl Bundler {
             return Resolved::Keep;
         }
         let problem = |this: &mut Self, message: String| {
-            this.problem(file, &format!("{pointer}/$ref"), format!("`{target}` {message}"));
+            this.problem(
+                file,
+                &format!("{pointer}/$ref"),
+                format!("`{target}` {message}"),
+            );
             Resolved::Keep
         };
         if has_scheme(target) {
@@ -323,7 +253,12 @@ impl Bundler {
             .cloned();
         let Some(value) = found else {
             let name = display(&self.root, &target_file);
-            return problem(self, format!("points at nothing: {name} has nothing at `#{fragment}`; check the pointer"));
+            return problem(
+                self,
+                format!(
+                    "points at nothing: {name} has nothing at `#{fragment}`; check the pointer"
+                ),
+            );
         };
         match context(at, self.swagger2) {
             // The reference is a component itself: what it names takes its place.
@@ -339,7 +274,8 @@ impl Bundler {
                 if self.homes.len() >= MAX_TARGETS {
                     return problem(self, format!("is one reference too many: a document may refer to at most {MAX_TARGETS} things in other files"));
                 }
-                let home = kind.named(self.unique_name(kind.kind(), &base_name(fragment, &target_file)));
+                let home =
+                    kind.named(self.unique_name(kind.kind(), &base_name(fragment, &target_file)));
                 let reference = home.reference();
                 self.homes.insert(key, reference.clone());
                 self.queue.push_back(Target {
@@ -363,90 +299,16 @@ impl Bundler {
         }
     }
 
-    /// The file that `path` names, relative to the file `from`, if it lies in
-    /// the main file's folder.
-    fn locate(&self, path: &str, from: &Path) -> Result<PathBuf, String> {
-        let decoded = refs::percent_decode(path).ok_or("is not a valid reference: check its %-escapes")?;
-        let relative = Path::new(&decoded);
-        let absolute = "is an absolute path: refer to files beside the document with a relative path, such as `./schemas/pet.yaml`";
-        if decoded.starts_with(['/', '\\']) || relative.is_absolute() {
-            return Err(absolute.into());
-        }
-        let outside = format!(
-            "leads outside the folder of the main document ({}): Portico reads only files in that folder and below",
-            self.root.display()
-        );
-        let mut resolved = from.parent().unwrap_or(&self.root).to_path_buf();
-        for component in relative.components() {
-            match component {
-                Component::Normal(part) => resolved.push(part),
-                Component::CurDir => {}
-                Component::ParentDir => {
-                    resolved.pop();
-                }
-                Component::RootDir | Component::Prefix(_) => return Err(absolute.into()),
-            }
-            if !resolved.starts_with(&self.root) {
-                return Err(outside);
-            }
-        }
-        let name = display(&self.root, &resolved);
-        let real = resolved.canonicalize().map_err(|err| match err.kind() {
-            std::io::ErrorKind::NotFound => format!("names {name}, which does not exist"),
-            _ => format!("names {name}, which could not be read: {err}"),
-        })?;
-        if !real.starts_with(&self.root) {
-            return Err(format!("{outside} (through a symbolic link)"));
-        }
-        if !real.is_file() {
-            return Err(format!("names {name}, which is not a file"));
-        }
-        Ok(real)
-    }
-
-    /// Reads and parses a file, once.
-    fn load(&mut self, file: &Path) -> Result<(), String> {
-        if self.files.contains_key(file) {
-            return Ok(());
-        }
-        let name = display(&self.root, file);
-        if self.files.len() >= MAX_FILES {
-            return Err(format!("names {name}, one file too many: a document may refer to at most {MAX_FILES} files"));
-        }
-        let text = std::fs::read_to_string(file).map_err(|err| format!("names {name}, which could not be read: {err}"))?;
-        self.bytes += text.len();
-        if self.bytes > MAX_BYTES {
-            return Err(format!(
-                "names {name}: the document and the files it refers to are larger than {} MB together",
-                MAX_BYTES / 1024 / 1024
-            ));
-        }
-        let source = parse(&text).map_err(|finding| format!("names {name}, which is not a document: {finding}"))?;
-        self.files.insert(file.to_path_buf(), source);
-        Ok(())
-    }
-
-    fn problem(&mut self, file: &Path, pointer: &str, message: String) {
-        let line = self
-            .files
-            .get(file)
-            .and_then(|source| source.located.as_ref())
-            .and_then(|located| located.position(pointer));
-        self.problems.push(Problem {
-            file: display(&self.root, file),
-            pointer: pointer.to_owned(),
-            line,
-            message,
-        });
-    }
-
     /// Remembers the names of the main document's own components.
     fn take_existing_names(&mut self, doc: &Value) {
         for kind in place::KINDS {
-            let section = Home::section(kind, self.swagger2).and_then(|path| {
-                path.iter().try_fold(doc, |node, key| node.get(key))
-            });
-            for name in section.and_then(Value::as_object).into_iter().flat_map(Map::keys) {
+            let section = Home::section(kind, self.swagger2)
+                .and_then(|path| path.iter().try_fold(doc, |node, key| node.get(key)));
+            for name in section
+                .and_then(Value::as_object)
+                .into_iter()
+                .flat_map(Map::keys)
+            {
                 self.taken.insert((kind, name.clone()));
             }
         }

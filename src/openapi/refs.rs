@@ -1,6 +1,7 @@
 //! `$ref`s: every reference must point inside the document. Portico never
 //! fetches a URL named in a document (no server-side request forgery), and
-//! references to other files must be bundled into one document first.
+//! references to other files must be bundled into one document first
+//! ([`super::bundle`] does so for documents imported from a file).
 
 use serde_json::Value;
 
@@ -107,7 +108,7 @@ fn check_one(root: &Value, target: &str, at: &str, findings: &mut Vec<Finding>) 
     } else {
         findings.push(Finding::at(
             at,
-            format!("`{target}` refers to another file: bundle the document into one file first (for example with `redocly bundle`)"),
+            format!("`{target}` refers to another file: Portico reads files beside a document only when it imports the document from a file (`portico import ... path/to/openapi.yaml`); otherwise bundle it into one file first (for example with `redocly bundle`)"),
         ));
     }
 }

@@ -37,6 +37,23 @@ pub async fn read(source: &str) -> anyhow::Result<String> {
     String::from_utf8(bytes).context("the document is not UTF-8 text")
 }
 
+/// Reads a document to import. From a file, the files beside it that it
+/// refers to are bundled in ([`super::bundle`]); from standard input or a
+/// URL, references to other files stay, and the checks refuse them.
+pub async fn read_document(source: &str) -> anyhow::Result<String> {
+    let text = read(source).await?;
+    if source == "-" || source.starts_with("http://") || source.starts_with("https://") {
+        return Ok(text);
+    }
+    let path = std::path::PathBuf::from(source);
+    tokio::task::spawn_blocking(move || match super::bundle::bundle(&path, &text) {
+        Ok(bundled) => Ok(bundled.unwrap_or(text)),
+        Err(problems) => Err(anyhow::Error::new(problems)),
+    })
+    .await
+    .context("bundling the files the document refers to")?
+}
+
 async fn fetch(url: &str) -> anyhow::Result<Vec<u8>> {
     let uri: http::Uri = url
         .parse()

@@ -18,7 +18,7 @@ use crate::openapi::refs;
 /// next is shown as a link.
 pub const MAX_NESTED_REFS: usize = 3;
 /// How many schema nodes a page expands before showing links only.
-pub const NODE_BUDGET: usize = 1_500;
+pub const NODE_BUDGET: usize = 1_000;
 /// How deep inline (unnamed) schemas may nest before the rest is cut.
 const MAX_DEPTH: usize = 24;
 
@@ -198,7 +198,9 @@ impl<'a> Builder<'a> {
         let Some(object) = schema.as_object() else {
             return shape;
         };
-        if depth >= MAX_DEPTH {
+        // Inline schemas count against the page's budget too: past it, a
+        // schema shows its own line and stops.
+        if depth >= MAX_DEPTH || self.nodes > NODE_BUDGET {
             shape.truncated = true;
             return shape;
         }

@@ -196,7 +196,7 @@ fn children(shape: &Shape, ctx: &Ctx, open: bool) -> Option<AnyView> {
         );
     }
     if shape.truncated {
-        parts.push(view! { <p class="hint">"Nested too deeply to show here; see the OpenAPI document."</p> }.into_any());
+        parts.push(view! { <p class="hint">"Not expanded here, to keep the page readable: the schema's own page or the OpenAPI document has the rest."</p> }.into_any());
     }
     if parts.is_empty() {
         return None;

@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod bundle;
 mod catalogue;
 mod changelog;
 mod cli;

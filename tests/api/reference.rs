@@ -63,8 +63,16 @@ pub async fn browse_every_page(app: &TestApp, agency: &str, api: &str) -> usize 
         let html = page(app, &format!("{base}/operations/{}", encode(&op.slug))).await;
         let badge = format!(">{}</span>", op.method.to_uppercase());
         assert!(html.contains(&badge), "{base} {}: no method", op.slug);
-        assert!(html.contains("id=\"try-it\""), "{base} {}: no console", op.slug);
-        assert!(html.contains("data-sample=\"sample-curl\""), "{base} {}", op.slug);
+        assert!(
+            html.contains("id=\"try-it\""),
+            "{base} {}: no console",
+            op.slug
+        );
+        assert!(
+            html.contains("data-sample=\"sample-curl\""),
+            "{base} {}",
+            op.slug
+        );
         pages += 1;
     }
     for name in doc["components"]["schemas"]
@@ -81,7 +89,11 @@ pub async fn browse_every_page(app: &TestApp, agency: &str, api: &str) -> usize 
 async fn demo_pages_show_operations_and_schemas(app: TestApp) {
     let pages = browse_every_page(&app, "demo-animals", "petstore").await;
     assert!(pages > 20, "{pages}");
-    let html = page(&app, "/apis/demo-animals/petstore/reference/operations/addPet").await;
+    let html = page(
+        &app,
+        "/apis/demo-animals/petstore/reference/operations/addPet",
+    )
+    .await;
     for expected in [
         "Add a new pet to the store",
         "<code class=\"path\">/pet</code>",
@@ -100,7 +112,9 @@ async fn demo_pages_show_operations_and_schemas(app: TestApp) {
     let html = page(&app, "/apis/demo-animals/petstore/reference/schemas/Pet").await;
     assert!(html.contains("href=\"/apis/demo-animals/petstore/reference/schemas/Category\""));
     // The API page links into the reference for the browser to load.
-    let (_, html) = app.get_text(&format!("{}/apis/demo-animals/petstore", app.portal)).await;
+    let (_, html) = app
+        .get_text(&format!("{}/apis/demo-animals/petstore", app.portal))
+        .await;
     assert!(
         html.contains("href=\"/apis/demo-animals/petstore/reference/tags/pet\" rel=\"external\""),
         "{html}"
@@ -169,10 +183,7 @@ async fn nothing_an_agency_writes_runs_as_script(app: TestApp) {
     assert_eq!(lower.matches("<script").count(), own_scripts);
     assert!(!lower.contains("<script>alert"), "a script tag got through");
     for tag in ["<svg", "<iframe", "<b>"] {
-        if let Some(at) = lower.find(tag) {
-            let from = lower.floor_char_boundary(at.saturating_sub(200));
-            panic!("{tag} got through: {}", &lower[from..at + 50]);
-        }
+        assert!(!lower.contains(tag), "{tag} got through");
     }
     // Harmless markup may stay (an image in an overview), but no handler
     // or script URL inside any tag.
@@ -182,7 +193,10 @@ async fn nothing_an_agency_writes_runs_as_script(app: TestApp) {
             assert!(!inside.contains(bad), "<{inside}> got through");
         }
     }
-    assert!(all.contains("&lt;script&gt;alert(3)&lt;/script&gt;"), "the summary is shown as text");
+    assert!(
+        all.contains("&lt;script&gt;alert(3)&lt;/script&gt;"),
+        "the summary is shown as text"
+    );
 }
 
 async fn the_console_calls_an_open_api_through_the_gateway(app: TestApp) {
@@ -190,7 +204,11 @@ async fn the_console_calls_an_open_api_through_the_gateway(app: TestApp) {
         "{}/apis/demo-ipo/data-sets/reference/operations/list-searchable-fields",
         app.portal
     );
-    let prefilled = page(&app, "/apis/demo-ipo/data-sets/reference/operations/list-searchable-fields").await;
+    let prefilled = page(
+        &app,
+        "/apis/demo-ipo/data-sets/reference/operations/list-searchable-fields",
+    )
+    .await;
     assert!(
         prefilled.contains("name=\"path:dataset\" type=\"text\" value=\"oa_citations\""),
         "the example is prefilled"
@@ -205,25 +223,42 @@ async fn the_console_calls_an_open_api_through_the_gateway(app: TestApp) {
     assert_eq!(response.status(), 200);
     let html = response.text().await.unwrap();
     assert!(html.contains("id=\"try-response\""), "{html}");
-    assert!(html.contains("<span class=\"status status--ok\">200</span>"), "{html}");
-    assert!(html.contains("/demo-ipo/data-sets/oa_citations/v1/fields"), "{html}");
+    assert!(
+        html.contains("<span class=\"status status--ok\">200</span>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("/demo-ipo/data-sets/oa_citations/v1/fields"),
+        "{html}"
+    );
     // The demo upstream echoes what reached it: the console's request,
     // through the gateway (which adds X-Forwarded-For).
-    assert!(html.contains("\"path\": \"/oa_citations/v1/fields\""), "{html}");
+    assert!(
+        html.contains("\"path\": \"/oa_citations/v1/fields\""),
+        "{html}"
+    );
     assert!(html.contains("x-forwarded-for"), "{html}");
 
     // Values cannot leave the operation's path.
     let html = app
         .http
         .post(&url)
-        .form(&[("path:dataset", "../../../demo-animals/petstore"), ("path:version", "v1")])
+        .form(&[
+            ("path:dataset", "../../../demo-animals/petstore"),
+            ("path:version", "v1"),
+        ])
         .send()
         .await
         .unwrap()
         .text()
         .await
         .unwrap();
-    assert!(html.contains("/demo-ipo/data-sets/%2E%2E%2F%2E%2E%2F%2E%2E%2Fdemo-animals%2Fpetstore/v1/fields"), "{html}");
+    assert!(
+        html.contains(
+            "/demo-ipo/data-sets/%2E%2E%2F%2E%2E%2F%2E%2E%2Fdemo-animals%2Fpetstore/v1/fields"
+        ),
+        "{html}"
+    );
 }
 
 async fn the_console_says_what_to_fix(app: TestApp) {
@@ -241,10 +276,16 @@ async fn the_console_says_what_to_fix(app: TestApp) {
         .text()
         .await
         .unwrap();
-    assert!(html.contains("<title>Error: "), "the title says there is an error");
+    assert!(
+        html.contains("<title>Error: "),
+        "the title says there is an error"
+    );
     assert!(html.contains("There is a problem"), "{html}");
     assert!(html.contains("Enter your API key"), "{html}");
-    assert!(html.contains("Enter a value for petId (path parameter)"), "{html}");
+    assert!(
+        html.contains("Enter a value for petId (path parameter)"),
+        "{html}"
+    );
     assert!(!html.contains("id=\"try-response\""));
 
     // With a key the request is sent; keys are not issued yet, so the
@@ -259,8 +300,14 @@ async fn the_console_says_what_to_fix(app: TestApp) {
         .text()
         .await
         .unwrap();
-    assert!(html.contains("<span class=\"status status--error\">401</span>"), "{html}");
-    assert!(!html.contains("not-a-real-key"), "the key is not shown back");
+    assert!(
+        html.contains("<span class=\"status status--error\">401</span>"),
+        "{html}"
+    );
+    assert!(
+        !html.contains("not-a-real-key"),
+        "the key is not shown back"
+    );
 }
 
 async fn older_versions_stay_readable(app: TestApp) {
@@ -269,9 +316,17 @@ async fn older_versions_stay_readable(app: TestApp) {
         .await
         .unwrap()
         .unwrap();
-    let version = repo::find_version(pool, listed.id, None).await.unwrap().unwrap();
-    let mut doc: Value =
-        serde_json::from_str(&repo::document_text(pool, version.id).await.unwrap().unwrap()).unwrap();
+    let version = repo::find_version(pool, listed.id, None)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut doc: Value = serde_json::from_str(
+        &repo::document_text(pool, version.id)
+            .await
+            .unwrap()
+            .unwrap(),
+    )
+    .unwrap();
     doc["info"]["version"] = json!("2.0.0");
     doc["paths"].as_object_mut().unwrap().remove("/stations");
     import(
@@ -295,22 +350,42 @@ async fn older_versions_stay_readable(app: TestApp) {
     assert!(html.contains("Version 1.0.0: not the current version."));
     assert!(html.contains("Get a list of train stations"));
     assert!(
-        html.contains(&format!("href=\"{base}/operations/get-stations?version=1.0.0\"")),
+        html.contains(&format!(
+            "href=\"{base}/operations/get-stations?version=1.0.0\""
+        )),
         "links keep the version"
     );
     let (status, _) = app
         .get_text(&format!("{}{base}/operations/get-stations", app.portal))
         .await;
-    assert_eq!(status, 404, "the operation is gone from the current version");
+    assert_eq!(
+        status, 404,
+        "the operation is gone from the current version"
+    );
 }
 
 async fn missing_pages_say_what_is_missing(app: TestApp) {
     for (path, message) in [
-        ("/apis/demo-animals/petstore/reference/operations/nope", "Swagger Petstore has no operation 'nope'."),
-        ("/apis/demo-animals/petstore/reference/tags/nope", "has no group of operations called 'nope'."),
-        ("/apis/demo-animals/petstore/reference/schemas/Nope", "has no schema called 'Nope'."),
-        ("/apis/demo-animals/petstore/reference?version=9", "has no version '9'."),
-        ("/apis/demo-animals/nope/reference", "No API 'nope' of agency 'demo-animals' is in the catalogue."),
+        (
+            "/apis/demo-animals/petstore/reference/operations/nope",
+            "Swagger Petstore has no operation 'nope'.",
+        ),
+        (
+            "/apis/demo-animals/petstore/reference/tags/nope",
+            "has no group of operations called 'nope'.",
+        ),
+        (
+            "/apis/demo-animals/petstore/reference/schemas/Nope",
+            "has no schema called 'Nope'.",
+        ),
+        (
+            "/apis/demo-animals/petstore/reference?version=9",
+            "has no version '9'.",
+        ),
+        (
+            "/apis/demo-animals/nope/reference",
+            "No API 'nope' of agency 'demo-animals' is in the catalogue.",
+        ),
     ] {
         let (status, html) = app.get_text(&format!("{}{path}", app.portal)).await;
         assert_eq!(status, 404, "{path}");

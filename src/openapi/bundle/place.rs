@@ -78,10 +78,7 @@ pub(super) enum Context {
 
 /// The kind of thing a reference standing at `at` names.
 pub(super) fn context(at: &[String], swagger2: bool) -> Context {
-    let of = |kind: &'static str| match Home::section(kind, swagger2) {
-        Some(_) => Some(Kind { kind, swagger2 }),
-        None => None,
-    };
+    let of = |kind: &'static str| Home::section(kind, swagger2).map(|_| Kind { kind, swagger2 });
     let entry = match (swagger2, at) {
         (false, [components, kind, name]) if components == "components" => {
             KINDS.iter().find(|k| *k == kind).map(|k| (*k, name))

@@ -76,22 +76,34 @@ fn sound_folder() -> tempfile::TempDir {
 #[test]
 fn files_beside_the_document_are_inlined_under_components() {
     let dir = sound_folder();
-    let doc = bundle_in(dir.path(), "openapi.yaml").unwrap().expect("bundled");
+    let doc = bundle_in(dir.path(), "openapi.yaml")
+        .unwrap()
+        .expect("bundled");
     let schemas = &doc["components"]["schemas"];
     // The main file's own Pet keeps its name; the other file's gets another.
     assert_eq!(schemas["Pet"]["description"], "the main file's own Pet");
     assert_eq!(
-        doc["paths"]["/pets"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]["items"],
+        doc["paths"]["/pets"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+            ["items"],
         json!({"$ref": "#/components/schemas/Pet_2"})
     );
     // A component that is a reference takes the place of what it names, and
     // others that name the same file point at it.
     assert_eq!(schemas["Owner"]["properties"]["name"]["type"], "string");
     let pet = &schemas["Pet_2"];
-    assert_eq!(pet["properties"]["owner"], json!({"$ref": "#/components/schemas/Owner"}));
+    assert_eq!(
+        pet["properties"]["owner"],
+        json!({"$ref": "#/components/schemas/Owner"})
+    );
     // A reference inside another file to that file itself: a cycle, ended.
-    assert_eq!(pet["properties"]["children"]["items"], json!({"$ref": "#/components/schemas/Pet_2"}));
-    assert_eq!(pet["properties"]["tag"], json!({"$ref": "#/components/schemas/tag"}));
+    assert_eq!(
+        pet["properties"]["children"]["items"],
+        json!({"$ref": "#/components/schemas/Pet_2"})
+    );
+    assert_eq!(
+        pet["properties"]["tag"],
+        json!({"$ref": "#/components/schemas/tag"})
+    );
     assert_eq!(schemas["tag"]["enum"], json!(["a", "b"]));
     assert_eq!(
         doc["paths"]["/pets"]["get"]["parameters"][0],
@@ -193,9 +205,18 @@ fn files_that_refer_to_each_other_end() {
     ]);
     let doc = bundle_in(dir.path(), "openapi.yaml").unwrap().unwrap();
     let schemas = &doc["components"]["schemas"];
-    assert_eq!(schemas["A"]["properties"]["b"], json!({"$ref": "#/components/schemas/B"}));
-    assert_eq!(schemas["B"]["properties"]["a"], json!({"$ref": "#/components/schemas/A"}));
-    assert_eq!(schemas["B"]["properties"]["main"], json!({"$ref": "#/components/schemas/A"}));
+    assert_eq!(
+        schemas["A"]["properties"]["b"],
+        json!({"$ref": "#/components/schemas/B"})
+    );
+    assert_eq!(
+        schemas["B"]["properties"]["a"],
+        json!({"$ref": "#/components/schemas/A"})
+    );
+    assert_eq!(
+        schemas["B"]["properties"]["main"],
+        json!({"$ref": "#/components/schemas/A"})
+    );
 }
 
 #[test]
@@ -205,7 +226,10 @@ fn path_items_that_lead_back_to_themselves_are_refused() {
             "openapi.yaml",
             "openapi: 3.1.0\ninfo: {title: T, version: '1'}\npaths:\n  /a: {$ref: 'a.yaml'}\n",
         ),
-        ("a.yaml", "get:\n  callbacks:\n    done:\n      '{$request.body#/url}': {$ref: 'a.yaml'}\n"),
+        (
+            "a.yaml",
+            "get:\n  callbacks:\n    done:\n      '{$request.body#/url}': {$ref: 'a.yaml'}\n",
+        ),
     ]);
     let doc = bundle_in(dir.path(), "openapi.yaml");
     // A path item is copied where it is referred to; this one holds a
