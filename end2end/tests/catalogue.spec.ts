@@ -55,3 +55,12 @@ test('an unknown page answers 404 with a helpful page', async ({ page }) => {
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Page not found');
   await expectAccessible(page);
 });
+
+test('an agency page lists what the agency publishes', async ({ page }) => {
+  const response = await page.goto('/agencies/demo-transport');
+  expect(response?.status()).toBe(200);
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Demo Transport Agency');
+  await expect(page.locator('.api-card')).toHaveCount(1);
+  await expect(page.getByRole('link', { name: 'Train Travel API' })).toBeVisible();
+  await expectAccessible(page);
+});

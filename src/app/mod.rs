@@ -12,8 +12,8 @@ use leptos_router::{ParamSegment, SsrMode, StaticSegment};
 
 use components::layout::Layout;
 use pages::{
-    api::ApiPage, catalogue::CataloguePage, changelog::ChangelogPage, home::HomePage,
-    not_found::NotFound,
+    agency::AgencyPage, api::ApiPage, catalogue::CataloguePage, changelog::ChangelogPage,
+    home::HomePage, not_found::NotFound,
 };
 
 /// The HTML document around the application. Server only.
@@ -49,6 +49,11 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFound>
                     <Route path=StaticSegment("") view=HomePage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("apis") view=CataloguePage ssr=SsrMode::Async/>
+                    <Route
+                        path=(StaticSegment("agencies"), ParamSegment("agency"))
+                        view=AgencyPage
+                        ssr=SsrMode::Async
+                    />
                     <Route
                         path=(StaticSegment("apis"), ParamSegment("agency"), ParamSegment("api"))
                         view=ApiPage

@@ -126,7 +126,7 @@ fn breadcrumbs(ctx: &Ctx, trail: Vec<(String, String)>) -> impl IntoView {
             <ol>
                 <li><a href="/">"Home"</a></li>
                 <li><a href="/apis">"API catalogue"</a></li>
-                <li><a href=format!("/apis?agency={}", ctx.agency.slug)>{ctx.agency.name.clone()}</a></li>
+                <li><a href=format!("/agencies/{}", ctx.agency.slug)>{ctx.agency.name.clone()}</a></li>
                 <li><a href=ctx.api_href()>{ctx.api_name.clone()}</a></li>
                 {trail}
             </ol>

@@ -7,7 +7,34 @@ crate::on_both_backends!(
     pages_render_their_data_on_the_server,
     api_page_and_document_download,
     overviews_are_rendered_and_sanitised,
+    agency_pages_list_their_apis,
 );
+
+async fn agency_pages_list_their_apis(app: TestApp) {
+    let (status, html) = app
+        .get_text(&format!("{}/agencies/demo-ipo", app.portal))
+        .await;
+    assert_eq!(status, 200);
+    assert!(
+        html.contains("<h1 class=\"heading-xl\">Demo Intellectual Property Office</h1>"),
+        "{html}"
+    );
+    assert!(
+        html.contains("Publishes 1 API in this catalogue."),
+        "{html}"
+    );
+    assert!(html.contains("href=\"/apis/demo-ipo/data-sets\""), "{html}");
+    assert!(!html.contains("Train Travel API"));
+    let (status, _) = app.get_text(&format!("{}/agencies/nope", app.portal)).await;
+    assert_eq!(status, 404);
+    let (_, api) = app
+        .get_text(&format!("{}/apis/demo-ipo/data-sets", app.portal))
+        .await;
+    assert!(
+        api.contains("href=\"/agencies/demo-ipo\""),
+        "the API page links its agency"
+    );
+}
 
 async fn pages_render_their_data_on_the_server(app: TestApp) {
     let (status, home) = app.get_text(&format!("{}/", app.portal)).await;

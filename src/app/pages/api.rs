@@ -51,7 +51,7 @@ fn Detail(detail: ApiDetail) -> impl IntoView {
             <ol>
                 <li><a href="/">"Home"</a></li>
                 <li><a href="/apis">"API catalogue"</a></li>
-                <li><a href=format!("/apis?agency={}", api.agency.slug)>{api.agency.name.clone()}</a></li>
+                <li><a href=format!("/agencies/{}", api.agency.slug)>{api.agency.name.clone()}</a></li>
             </ol>
         </nav>
         <span class="caption">{api.agency.name}</span>

@@ -1,5 +1,6 @@
 //! One file per route.
 
+pub mod agency;
 pub mod api;
 pub mod catalogue;
 pub mod changelog;
