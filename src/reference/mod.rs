@@ -3,6 +3,7 @@
 //! calls the API through this Portico's gateway.
 
 pub mod cache;
+pub mod console;
 pub mod handlers;
 pub mod operation;
 pub mod operation_page;

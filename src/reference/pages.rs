@@ -116,7 +116,7 @@ pub fn document(title: String, dev: bool, main: impl IntoView + 'static) -> Stri
 }
 
 /// Breadcrumbs down to the API, then `trail`.
-fn breadcrumbs(ctx: &Ctx, trail: Vec<(String, String)>) -> impl IntoView {
+pub fn breadcrumbs(ctx: &Ctx, trail: Vec<(String, String)>) -> impl IntoView {
     let trail = trail
         .into_iter()
         .map(|(href, label)| view! { <li><a href=href>{label}</a></li> })

@@ -135,29 +135,15 @@ fn children(shape: &Shape, ctx: &Ctx, open: bool) -> Option<AnyView> {
             .collect_view();
         parts.push(view! { <ul class="schema__properties">{rows}</ul> }.into_any());
     }
-    if let Some(items) = &shape.items {
-        if has_children(items) || items.link.is_some() {
-            parts.push(
-                view! {
-                    <div class="schema__items">
-                        <p class="schema__label">"Each item:"</p>
-                        {nested(items, ctx)}
-                    </div>
-                }
-                .into_any(),
-            );
-        }
+    if let Some(items) = shape
+        .items
+        .as_ref()
+        .filter(|items| has_children(items) || items.link.is_some())
+    {
+        parts.push(each("Each item:", items, ctx));
     }
     if let Some(additional) = &shape.additional {
-        parts.push(
-            view! {
-                <div class="schema__items">
-                    <p class="schema__label">"Each value of the map:"</p>
-                    {nested(additional, ctx)}
-                </div>
-            }
-            .into_any(),
-        );
+        parts.push(each("Each value of the map:", additional, ctx));
     }
     if let Some(variants) = &shape.variants {
         let discriminator = variants.discriminator.clone().map(|(property, mapping)| {
@@ -221,6 +207,17 @@ fn children(shape: &Shape, ctx: &Ctx, open: bool) -> Option<AnyView> {
         }
         .into_any()
     })
+}
+
+/// What every element of an array or value of a map is.
+fn each(label: &'static str, shape: &Shape, ctx: &Ctx) -> AnyView {
+    view! {
+        <div class="schema__items">
+            <p class="schema__label">{label}</p>
+            {nested(shape, ctx)}
+        </div>
+    }
+    .into_any()
 }
 
 fn has_children(shape: &Shape) -> bool {
