@@ -3,7 +3,7 @@
 use sqlx::{AnyConnection, AnyPool};
 
 use crate::catalogue::model::VersionSummary;
-use crate::openapi::operations::{Index, UNTAGGED};
+use crate::openapi::operations::{Index, Operation, UNTAGGED};
 
 /// Versions of an API's document, newest first.
 pub async fn list_versions(pool: &AnyPool, api_id: i64) -> sqlx::Result<Vec<VersionSummary>> {
@@ -143,6 +143,10 @@ pub async fn insert_version(
     Ok(id)
 }
 
+/// Operations stored per statement: one round trip for many rows, well
+/// under both backends' limits on bound values (10 a row).
+const OPERATIONS_PER_INSERT: usize = 100;
+
 /// Stores a version's operations for search; operations it has already
 /// stored are kept.
 pub async fn insert_operations(
@@ -151,36 +155,59 @@ pub async fn insert_operations(
     index: &Index,
     now: &str,
 ) -> sqlx::Result<()> {
-    for op in &index.operations {
-        // The group of untagged operations is Portico's, not a tag of the
-        // document: "other operations" would match every search for them.
-        let tags: Vec<&str> = op
-            .tags
-            .iter()
-            .filter_map(|slug| index.tag(slug))
-            .map(|tag| tag.name.as_str())
-            .filter(|name| *name != UNTAGGED)
-            .collect();
-        sqlx::query(
+    for chunk in index.operations.chunks(OPERATIONS_PER_INSERT) {
+        let mut sql = String::from(
             "insert into api_operation (version_id, slug, method, path, operation_id, summary, \
-             description, tags, deprecated, created_at, updated_at) \
-             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) \
-             on conflict (version_id, slug) do nothing",
-        )
-        .bind(version_id)
-        .bind(&op.slug)
-        .bind(&op.method)
-        .bind(&op.path)
-        .bind(op.operation_id.as_deref())
-        .bind(&op.summary)
-        .bind(&op.description)
-        .bind(tags.join("\n"))
-        .bind(i64::from(op.deprecated))
-        .bind(now)
-        .execute(&mut *conn)
-        .await?;
+             description, tags, deprecated, created_at, updated_at) values ",
+        );
+        for row in 0..chunk.len() {
+            let first = row * 10 + 1;
+            if row > 0 {
+                sql.push_str(", ");
+            }
+            sql.push('(');
+            for column in 0..11 {
+                // created_at and updated_at take the same value.
+                let number = first + column.min(9);
+                if column > 0 {
+                    sql.push_str(", ");
+                }
+                sql.push_str(&format!("${number}"));
+            }
+            sql.push(')');
+        }
+        sql.push_str(" on conflict (version_id, slug) do nothing");
+        let mut query = sqlx::query(&sql);
+        for op in chunk {
+            query = query
+                .bind(version_id)
+                .bind(&op.slug)
+                .bind(&op.method)
+                .bind(&op.path)
+                .bind(op.operation_id.as_deref())
+                .bind(&op.summary)
+                .bind(&op.description)
+                .bind(searchable_tags(index, op))
+                .bind(i64::from(op.deprecated))
+                .bind(now);
+        }
+        query.execute(&mut *conn).await?;
     }
     Ok(())
+}
+
+/// An operation's tag names, one a line. The group of untagged operations
+/// is Portico's, not a tag of the document: "other operations" would match
+/// every search for them.
+fn searchable_tags(index: &Index, op: &Operation) -> String {
+    let tags: Vec<&str> = op
+        .tags
+        .iter()
+        .filter_map(|slug| index.tag(slug))
+        .map(|tag| tag.name.as_str())
+        .filter(|name| *name != UNTAGGED)
+        .collect();
+    tags.join("\n")
 }
 
 /// Ids of the versions that have no stored operations: those stored before
