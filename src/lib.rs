@@ -4,6 +4,7 @@
 //! the browser bundle that makes the server-rendered pages interactive.
 
 pub mod app;
+pub mod auth;
 pub mod catalogue;
 pub mod openapi;
 pub mod tenants;

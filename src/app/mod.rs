@@ -12,12 +12,27 @@ use leptos_router::{ParamSegment, SsrMode, StaticSegment};
 
 use components::layout::Layout;
 use pages::{
-    agency::AgencyPage, api::ApiPage, catalogue::CataloguePage, changelog::ChangelogPage,
-    home::HomePage, not_found::NotFound,
+    account::AccountPage, admin::AdminPage, agency::AgencyPage, api::ApiPage,
+    catalogue::CataloguePage, changelog::ChangelogPage, forbidden::ForbiddenPage, home::HomePage,
+    manage::ManagePage, not_found::NotFound, sign_in::SignInPage,
 };
 
 /// The HTML document around the application. Server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
+    // The page's scripts carry this nonce; the security-headers middleware
+    // writes the Content Security Policy that allows them and no others.
+    #[cfg(feature = "ssr")]
+    if let (Some(nonce), Some(response)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) {
+        if let Ok(value) = http::HeaderValue::from_str(&nonce.to_string()) {
+            response.insert_header(
+                http::HeaderName::from_static(crate::server::security::NONCE_HEADER),
+                value,
+            );
+        }
+    }
     view! {
         <!DOCTYPE html>
         <html lang="en-GB">
@@ -62,6 +77,15 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=(StaticSegment("apis"), ParamSegment("agency"), ParamSegment("api"), StaticSegment("changelog"))
                         view=ChangelogPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route path=StaticSegment("sign-in") view=SignInPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("forbidden") view=ForbiddenPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("account") view=AccountPage ssr=SsrMode::Async/>
+                    <Route path=StaticSegment("admin") view=AdminPage ssr=SsrMode::Async/>
+                    <Route
+                        path=(StaticSegment("manage"), ParamSegment("agency"))
+                        view=ManagePage
                         ssr=SsrMode::Async
                     />
                 </Routes>

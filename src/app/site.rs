@@ -1,6 +1,7 @@
 //! Facts about this Portico that every page may show.
 
 use leptos::prelude::*;
+use leptos::server_fn::codec::GetUrl;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -11,7 +12,7 @@ pub struct SiteInfo {
     pub gateway_url: String,
 }
 
-#[server(prefix = "/fn", endpoint = "site_info")]
+#[server(prefix = "/fn", endpoint = "site_info", input = GetUrl)]
 pub async fn load_site_info() -> Result<SiteInfo, ServerFnError> {
     let state = crate::server::state::app_state()?;
     Ok(SiteInfo {

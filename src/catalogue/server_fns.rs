@@ -1,19 +1,20 @@
 //! Server functions of the catalogue: thin calls into the service.
 
 use leptos::prelude::*;
+use leptos::server_fn::codec::GetUrl;
 
 use super::model::{ApiDetail, CatalogueFilter, CataloguePage, ChangelogPage};
 
 /// The public catalogue, searched and narrowed by agency and tag. Anyone
 /// may read it.
-#[server(prefix = "/fn", endpoint = "catalogue")]
+#[server(prefix = "/fn", endpoint = "catalogue", input = GetUrl)]
 pub async fn load_catalogue(filter: CatalogueFilter) -> Result<CataloguePage, ServerFnError> {
     let state = crate::server::state::app_state()?;
     Ok(super::service::catalogue_page(&state.db, filter).await?)
 }
 
 /// One API's page; `None` when the public catalogue does not list it.
-#[server(prefix = "/fn", endpoint = "api_detail")]
+#[server(prefix = "/fn", endpoint = "api_detail", input = GetUrl)]
 pub async fn load_api_detail(
     agency: String,
     api: String,
@@ -32,7 +33,7 @@ pub async fn load_api_detail(
 /// What changed in a listed API between two versions (by label; the default
 /// version against the one before it when absent). `Ok(Err(sentence))` when
 /// the API or a version does not exist: the page answers 404 with it.
-#[server(prefix = "/fn", endpoint = "changelog")]
+#[server(prefix = "/fn", endpoint = "changelog", input = GetUrl)]
 pub async fn load_changelog(
     agency: String,
     api: String,

@@ -105,11 +105,16 @@ pub fn console(
         }
     });
     let action = format!("{}#try-it", ctx.operation_href(&view.operation.slug));
+    // A signed-in session's form carries its CSRF token.
+    let csrf = ctx.frame.viewer.as_ref().map(|viewer| {
+        view! { <input type="hidden" name="csrf_token" value=viewer.csrf_token.clone()/> }
+    });
     view! {
         <h2 class="heading-l" id="try-it">"Try it"</h2>
         <p>"Sends a real request through this Portico's gateway, from the portal's server, and shows the answer here."</p>
         {summary}
         <form class="try-form" method="post" action=action novalidate>
+            {csrf}
             {key_field}
             {fields}
             {body}

@@ -6,15 +6,16 @@ use std::sync::Arc;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
-use axum::Form;
+use axum::{Extension, Form};
 use serde::Deserialize;
 
 use super::cache::Document;
 use super::operation;
 use super::operation_page::{operation_page, OperationPage};
-use super::pages::{self, Ctx};
+use super::pages::{self, Ctx, Frame};
 use super::schema::Builder;
 use super::tryit::{self, TryForm, TryOutcome};
+use crate::auth::access::CallerSlot;
 use crate::catalogue::repo;
 use crate::server::error::AppError;
 use crate::server::state::AppState;
@@ -47,11 +48,11 @@ impl From<sqlx::Error> for PageError {
 }
 
 impl PageError {
-    fn into_response(self, dev: bool) -> Response {
+    fn into_response(self, frame: &Frame) -> Response {
         match self {
             Self::NotFound(message, back) => (
                 StatusCode::NOT_FOUND,
-                Html(pages::not_found_page(dev, message, back)),
+                Html(pages::not_found_page(frame, message, back)),
             )
                 .into_response(),
             Self::App(err) => {
@@ -60,7 +61,7 @@ impl PageError {
                 (
                     StatusCode::from_u16(problem.status)
                         .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-                    Html(pages::error_page(dev, message)),
+                    Html(pages::error_page(frame, message)),
                 )
                     .into_response()
             }
@@ -71,6 +72,7 @@ impl PageError {
 /// The API, the version asked for and its parsed document.
 async fn load(
     state: &AppState,
+    frame: &Frame,
     agency: &str,
     api: &str,
     version: Option<&str>,
@@ -120,40 +122,53 @@ async fn load(
         version: found.label,
         is_default_version: found.is_default,
         versions,
-        dev: state.dev,
+        frame: frame.clone(),
     };
     Ok((ctx, document))
 }
 
-fn respond(state: &AppState, result: Result<String, PageError>) -> Response {
+fn respond(frame: &Frame, result: Result<String, PageError>) -> Response {
     match result {
         Ok(html) => Html(html).into_response(),
-        Err(err) => err.into_response(state.dev),
+        Err(err) => err.into_response(frame),
+    }
+}
+
+/// The frame of the pages: the demo banner, and who is signed in (the
+/// access middleware put the caller on the request).
+fn frame(state: &AppState, caller: &CallerSlot) -> Frame {
+    Frame {
+        dev: state.dev,
+        viewer: caller.0.as_ref().map(|caller| caller.viewer()),
     }
 }
 
 /// `GET /apis/{agency}/{api}/reference`
 pub async fn index(
     State(state): State<AppState>,
+    Extension(caller): Extension<CallerSlot>,
     Path((agency, api)): Path<(String, String)>,
     Query(query): Query<VersionQuery>,
 ) -> Response {
+    let frame = frame(&state, &caller);
     let result = async {
-        let (ctx, doc) = load(&state, &agency, &api, query.version.as_deref()).await?;
+        let (ctx, doc) = load(&state, &frame, &agency, &api, query.version.as_deref()).await?;
         Ok(pages::index_page(&ctx, &doc))
     }
     .await;
-    respond(&state, result)
+    respond(&frame, result)
 }
 
 /// `GET /apis/{agency}/{api}/reference/tags/{tag}`
 pub async fn tag(
     State(state): State<AppState>,
+    Extension(caller): Extension<CallerSlot>,
     Path((agency, api, tag)): Path<(String, String, String)>,
     Query(query): Query<VersionQuery>,
 ) -> Response {
+    let frame = frame(&state, &caller);
     let result = async {
-        let (ctx, doc) = load(&state, &agency, &api, query.version.as_deref()).await?;
+        let (ctx, doc) = load(&state, &frame, &agency, &api, query.version.as_deref()).await?;
         let Some(found) = doc.index.tag(&tag) else {
             return Err(PageError::NotFound(
                 format!(
@@ -169,31 +184,35 @@ pub async fn tag(
         Ok(pages::tag_page(&ctx, &doc, found))
     }
     .await;
-    respond(&state, result)
+    respond(&frame, result)
 }
 
 /// `GET /apis/{agency}/{api}/reference/schemas`
 pub async fn schemas(
     State(state): State<AppState>,
+    Extension(caller): Extension<CallerSlot>,
     Path((agency, api)): Path<(String, String)>,
     Query(query): Query<VersionQuery>,
 ) -> Response {
+    let frame = frame(&state, &caller);
     let result = async {
-        let (ctx, doc) = load(&state, &agency, &api, query.version.as_deref()).await?;
+        let (ctx, doc) = load(&state, &frame, &agency, &api, query.version.as_deref()).await?;
         Ok(pages::schemas_page(&ctx, &doc))
     }
     .await;
-    respond(&state, result)
+    respond(&frame, result)
 }
 
 /// `GET /apis/{agency}/{api}/reference/schemas/{name}`
 pub async fn schema(
     State(state): State<AppState>,
+    Extension(caller): Extension<CallerSlot>,
     Path((agency, api, name)): Path<(String, String, String)>,
     Query(query): Query<VersionQuery>,
 ) -> Response {
+    let frame = frame(&state, &caller);
     let result = async {
-        let (ctx, doc) = load(&state, &agency, &api, query.version.as_deref()).await?;
+        let (ctx, doc) = load(&state, &frame, &agency, &api, query.version.as_deref()).await?;
         let Some(shape) = Builder::new(&doc.value).named(&name) else {
             return Err(PageError::NotFound(
                 format!("{} has no schema called '{name}'.", ctx.api_name),
@@ -203,29 +222,43 @@ pub async fn schema(
         Ok(pages::schema_page(&ctx, &doc, &name, shape))
     }
     .await;
-    respond(&state, result)
+    respond(&frame, result)
 }
 
 /// `GET /apis/{agency}/{api}/reference/operations/{operation}`
 pub async fn operation(
     State(state): State<AppState>,
+    Extension(caller): Extension<CallerSlot>,
     Path((agency, api, op)): Path<(String, String, String)>,
     Query(query): Query<VersionQuery>,
 ) -> Response {
-    let result = render_operation(&state, &agency, &api, &op, query.version.as_deref(), None).await;
-    respond(&state, result)
+    let frame = frame(&state, &caller);
+    let result = render_operation(
+        &state,
+        &frame,
+        &agency,
+        &api,
+        &op,
+        query.version.as_deref(),
+        None,
+    )
+    .await;
+    respond(&frame, result)
 }
 
 /// `POST /apis/{agency}/{api}/reference/operations/{operation}`: the console.
 pub async fn try_operation(
     State(state): State<AppState>,
+    Extension(caller): Extension<CallerSlot>,
     Path((agency, api, op)): Path<(String, String, String)>,
     Query(query): Query<VersionQuery>,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Response {
     let form = TryForm(fields);
+    let frame = frame(&state, &caller);
     let result = render_operation(
         &state,
+        &frame,
         &agency,
         &api,
         &op,
@@ -233,18 +266,19 @@ pub async fn try_operation(
         Some(form),
     )
     .await;
-    respond(&state, result)
+    respond(&frame, result)
 }
 
 async fn render_operation(
     state: &AppState,
+    frame: &Frame,
     agency: &str,
     api: &str,
     op: &str,
     version: Option<&str>,
     submitted: Option<TryForm>,
 ) -> Result<String, PageError> {
-    let (ctx, doc) = load(state, agency, api, version).await?;
+    let (ctx, doc) = load(state, frame, agency, api, version).await?;
     let Some(found) = doc.index.operation(op) else {
         return Err(PageError::NotFound(
             format!("{} has no operation '{op}'.", ctx.api_name),

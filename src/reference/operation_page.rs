@@ -68,7 +68,11 @@ pub fn operation_page(page: OperationPage<'_>) -> String {
     };
     let page = with_nav(ctx, doc, tag_slug.as_deref(), Some(&op.slug), content);
     let prefix = if has_errors { "Error: " } else { "" };
-    document(format!("{prefix}{title} - {}", ctx.api_name), ctx.dev, page)
+    document(
+        format!("{prefix}{title} - {}", ctx.api_name),
+        &ctx.frame,
+        page,
+    )
 }
 
 fn authentication(ctx: &Ctx, view: &OperationView) -> impl IntoView {

@@ -11,7 +11,8 @@ use leptos::prelude::*;
 use super::cache::Document;
 use super::schema::Shape;
 use super::schema_view::{description_html, schema_block};
-use crate::app::components::layout::{PhaseBanner, SiteFooter, SiteHeader};
+use crate::app::components::layout::{AccountNav, PhaseBanner, SiteFooter, SiteHeader};
+use crate::auth::model::Viewer;
 use crate::catalogue::model::AgencyRef;
 use crate::openapi::operations::{Operation, Tag};
 
@@ -32,7 +33,14 @@ pub struct Ctx {
     pub gateway_url: String,
     /// No key needed at the gateway.
     pub open: bool,
+    pub frame: Frame,
+}
+
+/// What the frame around every page shows: the demo banner, who is signed in.
+#[derive(Debug, Clone, Default)]
+pub struct Frame {
     pub dev: bool,
+    pub viewer: Option<Viewer>,
 }
 
 impl Ctx {
@@ -87,7 +95,9 @@ pub fn encode(text: &str) -> String {
 }
 
 /// A whole HTML document around a page's main content.
-pub fn document(title: String, dev: bool, main: impl IntoView + 'static) -> String {
+pub fn document(title: String, frame: &Frame, main: impl IntoView + 'static) -> String {
+    let dev = frame.dev;
+    let viewer = frame.viewer.clone();
     let html = Owner::new().with(move || {
         view! {
             <!DOCTYPE html>
@@ -101,7 +111,9 @@ pub fn document(title: String, dev: bool, main: impl IntoView + 'static) -> Stri
                     <link rel="stylesheet" href="/pkg/portico.css"/>
                 </head>
                 <body>
-                    <SiteHeader current_path=Signal::stored("/apis".to_owned())/>
+                    <SiteHeader current_path=Signal::stored("/apis".to_owned())>
+                        <AccountNav viewer/>
+                    </SiteHeader>
                     {dev.then(|| view! { <PhaseBanner/> })}
                     <main id="main-content" class="container main" tabindex="-1">
                         {main}
@@ -293,7 +305,7 @@ pub fn index_page(ctx: &Ctx, doc: &Document) -> String {
         {tags}
     };
     let page = with_nav(ctx, doc, None, None, content);
-    document(format!("{} reference", ctx.api_name), ctx.dev, page)
+    document(format!("{} reference", ctx.api_name), &ctx.frame, page)
 }
 
 fn tag_section(ctx: &Ctx, doc: &Document, tag: &Tag, list_operations: bool) -> impl IntoView {
@@ -339,7 +351,7 @@ pub fn tag_page(ctx: &Ctx, doc: &Document, tag: &Tag) -> String {
         {operation_table(ctx, format!("Operations in {}", tag.name), ops)}
     };
     let page = with_nav(ctx, doc, Some(&tag.slug), None, content);
-    document(format!("{} - {}", tag.name, ctx.api_name), ctx.dev, page)
+    document(format!("{} - {}", tag.name, ctx.api_name), &ctx.frame, page)
 }
 
 /// `/reference/schemas/{name}`: one named schema in full.
@@ -352,7 +364,11 @@ pub fn schema_page(ctx: &Ctx, doc: &Document, name: &str, shape: Shape) -> Strin
         {schema_block(shape, ctx)}
     };
     let page = with_nav(ctx, doc, None, None, content);
-    document(format!("{name} schema - {}", ctx.api_name), ctx.dev, page)
+    document(
+        format!("{name} schema - {}", ctx.api_name),
+        &ctx.frame,
+        page,
+    )
 }
 
 /// `/reference/schemas`: every named schema, linked.
@@ -378,26 +394,26 @@ pub fn schemas_page(ctx: &Ctx, doc: &Document) -> String {
         <ul class="list columns">{items}</ul>
     };
     let page = with_nav(ctx, doc, None, None, content);
-    document(format!("Schemas - {}", ctx.api_name), ctx.dev, page)
+    document(format!("Schemas - {}", ctx.api_name), &ctx.frame, page)
 }
 
 /// A reference page that does not exist, with where to go instead.
-pub fn not_found_page(dev: bool, message: String, back: Option<(String, String)>) -> String {
+pub fn not_found_page(frame: &Frame, message: String, back: Option<(String, String)>) -> String {
     let content = view! {
         <h1 class="heading-xl">"Page not found"</h1>
         <p>{message}</p>
         {back.map(|(href, label)| view! { <p><a href=href>{label}</a></p> })}
         <p><a href="/apis">"Browse the API catalogue"</a></p>
     };
-    document("Page not found".into(), dev, content)
+    document("Page not found".into(), frame, content)
 }
 
 /// A plain error page: something failed on the server.
-pub fn error_page(dev: bool, message: String) -> String {
+pub fn error_page(frame: &Frame, message: String) -> String {
     let content = view! {
         <h1 class="heading-xl">"Sorry, there is a problem with the service"</h1>
         <p>{message}</p>
         <p><a href="/apis">"Browse the API catalogue"</a></p>
     };
-    document("Problem with the service".into(), dev, content)
+    document("Problem with the service".into(), frame, content)
 }

@@ -115,6 +115,24 @@ pub struct Config {
         global = true
     )]
     pub upstream_timeout_secs: u64,
+
+    /// The portal's public base URL: where identity providers send people
+    /// back to, and the JWKS URL they are given. Defaults to `http://` and
+    /// the portal's bound address.
+    #[arg(long, env = "PORTICO_PUBLIC_URL", global = true)]
+    pub public_url: Option<String>,
+
+    /// The sign-in configuration: identity providers and named admins
+    /// (TOML; see docs/auth.example.toml). Without it only the development
+    /// sign-in exists, and only with --dev.
+    #[arg(long, env = "PORTICO_AUTH_CONFIG", global = true)]
+    pub auth_config: Option<PathBuf>,
+
+    /// Directory of Portico's own keys (client assertions, encrypted ID
+    /// tokens, DPoP). Defaults to `keys` in the data directory; generated
+    /// there on first start.
+    #[arg(long, env = "PORTICO_KEYS_DIR", global = true)]
+    pub keys_dir: Option<PathBuf>,
 }
 
 impl Config {
@@ -138,6 +156,9 @@ impl Config {
             site_root: PathBuf::from("target/site"),
             gateway_public_url: None,
             upstream_timeout_secs: 2,
+            public_url: None,
+            auth_config: None,
+            keys_dir: None,
         }
     }
 }

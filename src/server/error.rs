@@ -20,6 +20,10 @@ pub enum AppError {
     Invalid(String),
     Conflict(String),
     Unavailable(String),
+    /// Nobody is signed in and the route needs someone: 401.
+    SignInNeeded,
+    /// Signed in, but not allowed: 403, with a sentence saying why.
+    Forbidden(String),
     Internal(anyhow::Error),
 }
 
@@ -55,6 +59,14 @@ impl AppError {
                 Problem::new(axum::http::StatusCode::CONFLICT, "conflict", msg.clone())
             }
             Self::Unavailable(msg) => Problem::service_unavailable(msg.clone()),
+            Self::SignInNeeded => Problem::new(
+                axum::http::StatusCode::UNAUTHORIZED,
+                "sign-in-needed",
+                crate::auth::model::SIGN_IN_NEEDED.to_string(),
+            ),
+            Self::Forbidden(msg) => {
+                Problem::new(axum::http::StatusCode::FORBIDDEN, "forbidden", msg.clone())
+            }
             Self::Internal(err) => {
                 tracing::error!(error = format!("{err:#}"), "internal error");
                 Problem::internal()
@@ -72,6 +84,13 @@ impl IntoResponse for AppError {
 impl From<AppError> for leptos::prelude::ServerFnError {
     fn from(err: AppError) -> Self {
         let problem = err.to_problem();
+        // The status reaches the caller too: a page whose data is refused
+        // answers 401 or 403, not 200 with an error in it.
+        if let Some(options) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+            if let Ok(status) = axum::http::StatusCode::from_u16(problem.status) {
+                options.set_status(status);
+            }
+        }
         leptos::prelude::ServerFnError::ServerError(problem.detail.unwrap_or(problem.title))
     }
 }

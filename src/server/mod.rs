@@ -1,12 +1,14 @@
 //! The axum wiring of the portal: configuration, state, router, errors,
 //! health, telemetry, and the application that runs both listeners.
 
+pub mod access;
 pub mod clock;
 pub mod config;
 pub mod error;
 pub mod health;
 pub mod portal;
 pub mod problem;
+pub mod security;
 pub mod startup;
 pub mod state;
 pub mod telemetry;

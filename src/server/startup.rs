@@ -22,6 +22,50 @@ use crate::gateway::routes::RouteTable;
 use crate::gateway::Gateway;
 use crate::reference::cache::DocumentCache;
 
+/// The sign-in configuration, Portico's keys and the providers.
+fn auth_state(
+    config: &Config,
+    portal_addr: SocketAddr,
+) -> anyhow::Result<std::sync::Arc<crate::auth::AuthState>> {
+    use crate::auth::{config::AuthConfig, keys::KeySet, oidc::Providers, AuthState};
+
+    let public_url = config
+        .public_url
+        .clone()
+        .unwrap_or_else(|| base_url(portal_addr));
+    let public_url = url::Url::parse(&public_url)
+        .with_context(|| format!("--public-url {public_url:?} is not a URL"))?;
+    let auth_config = match &config.auth_config {
+        Some(path) => AuthConfig::load(path)?,
+        None => AuthConfig::default(),
+    };
+    let keys_dir = config
+        .keys_dir
+        .clone()
+        .unwrap_or_else(|| config.data_dir.join("keys"));
+    let keys = KeySet::load_or_generate(&keys_dir)?;
+    let providers = Providers::new(auth_config, std::sync::Arc::new(keys), public_url.clone())?;
+    Ok(std::sync::Arc::new(AuthState {
+        providers,
+        public_url,
+    }))
+}
+
+/// Deletes expired sessions every hour, for as long as the process runs.
+fn spawn_session_cleanup(db: &Db) {
+    use tower_sessions::session_store::ExpiredDeletion as _;
+    let store = crate::auth::session::DbStore::new(db.clone());
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(Duration::from_secs(3600));
+        loop {
+            every.tick().await;
+            if let Err(err) = store.delete_expired().await {
+                tracing::warn!(error = %err, "expired sessions not deleted");
+            }
+        }
+    });
+}
+
 /// A built Portico: both listeners bound, ready to serve.
 pub struct Application {
     portal_listener: TcpListener,
@@ -69,6 +113,7 @@ impl Application {
             .gateway_public_url
             .clone()
             .unwrap_or_else(|| base_url(gateway_addr));
+        let auth = auth_state(&config, portal_addr)?;
         let state = AppState {
             leptos_options: leptos_options(&config, portal_addr),
             db: db.clone(),
@@ -80,7 +125,9 @@ impl Application {
             gateway_internal_url: base_url(gateway_addr),
             http: crate::gateway::proxy::client(),
             upstream_timeout: Duration::from_secs(config.upstream_timeout_secs),
+            auth,
         };
+        spawn_session_cleanup(&db);
         let gateway = Gateway::new(
             db.clone(),
             routes.clone(),

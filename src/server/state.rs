@@ -34,6 +34,9 @@ pub struct AppState {
     pub http: crate::gateway::proxy::Client,
     /// How long the console waits for an answer.
     pub upstream_timeout: std::time::Duration,
+    /// Identity providers, Portico's keys, the portal's public URL.
+    #[from_ref(skip)]
+    pub auth: std::sync::Arc<crate::auth::AuthState>,
 }
 
 /// The state inside a server function. Missing context is a wiring bug, and

@@ -41,3 +41,44 @@ pub async fn find_id(conn: &mut AnyConnection, slug: &str) -> sqlx::Result<Optio
         .await?;
     Ok(found.map(|(id,)| id))
 }
+
+/// An agency's row.
+#[derive(Debug, Clone)]
+pub struct TenantRow {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+    pub status: String,
+}
+
+/// The agency with this slug.
+pub async fn find(pool: &sqlx::AnyPool, slug: &str) -> sqlx::Result<Option<TenantRow>> {
+    let row: Option<(i64, String, String, String)> =
+        sqlx::query_as("select id, slug, name, status from tenant where slug = $1")
+            .bind(slug)
+            .fetch_optional(pool)
+            .await?;
+    Ok(row.map(|(id, slug, name, status)| TenantRow {
+        id,
+        slug,
+        name,
+        status,
+    }))
+}
+
+/// Every agency, by name.
+pub async fn list(pool: &sqlx::AnyPool) -> sqlx::Result<Vec<TenantRow>> {
+    let rows: Vec<(i64, String, String, String)> =
+        sqlx::query_as("select id, slug, name, status from tenant order by name")
+            .fetch_all(pool)
+            .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, slug, name, status)| TenantRow {
+            id,
+            slug,
+            name,
+            status,
+        })
+        .collect())
+}

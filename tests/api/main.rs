@@ -3,6 +3,7 @@
 
 mod helpers;
 
+mod access;
 mod bundle;
 mod catalogue;
 mod changelog;

@@ -4,13 +4,24 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
 use crate::app::site::load_site_info;
+use crate::auth::model::Viewer;
+use crate::auth::server_fns::load_viewer;
 
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
     let site = Resource::new(|| (), |_| load_site_info());
     let location = use_location();
+    // Read again after each navigation: signing in and out changes it.
+    let viewer = Resource::new(move || location.pathname.get(), |_| load_viewer());
     view! {
-        <SiteHeader current_path=Signal::derive(move || location.pathname.get())/>
+        <SiteHeader current_path=Signal::derive(move || location.pathname.get())>
+            <Suspense fallback=|| view! { <AccountNav viewer=None/> }>
+                {move || Suspend::new(async move {
+                    let viewer = viewer.await.ok().flatten();
+                    view! { <AccountNav viewer/> }
+                })}
+            </Suspense>
+        </SiteHeader>
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 let dev = site.await.map(|s| s.dev).unwrap_or(false);
@@ -25,9 +36,10 @@ pub fn Layout(children: Children) -> impl IntoView {
 }
 
 /// The skip link and the header with the main navigation, the link of the
-/// section that `current_path` is in marked as current.
+/// section that `current_path` is in marked as current; `children` is the
+/// account area (sign in, or who is signed in).
 #[component]
-pub fn SiteHeader(#[prop(into)] current_path: Signal<String>) -> impl IntoView {
+pub fn SiteHeader(#[prop(into)] current_path: Signal<String>, children: Children) -> impl IntoView {
     view! {
         <a class="skip-link" href="#main-content">"Skip to main content"</a>
         <header class="site-header">
@@ -41,8 +53,39 @@ pub fn SiteHeader(#[prop(into)] current_path: Signal<String>) -> impl IntoView {
                         <NavItem href="/apis" label="API catalogue" current_path/>
                     </ul>
                 </nav>
+                {children()}
             </div>
         </header>
+    }
+}
+
+/// The account area of the header: a sign-in link, or the signed-in
+/// person's name, their places, and a sign-out button (a form, so that it
+/// works without JavaScript and carries the session's CSRF token).
+#[component]
+pub fn AccountNav(viewer: Option<Viewer>) -> impl IntoView {
+    match viewer {
+        None => view! {
+            <div class="account-nav">
+                <a class="account-nav__link" href="/sign-in">"Sign in"</a>
+            </div>
+        }
+        .into_any(),
+        Some(viewer) => view! {
+            <div class="account-nav">
+                <span class="account-nav__name">
+                    <span class="visually-hidden">"Signed in as "</span>
+                    {viewer.name.clone()}
+                </span>
+                <a class="account-nav__link" href="/account">"Your account"</a>
+                {viewer.admin.then(|| view! { <a class="account-nav__link" href="/admin">"Admin"</a> })}
+                <form class="account-nav__form" method="post" action="/sign-out">
+                    <input type="hidden" name="csrf_token" value=viewer.csrf_token.clone()/>
+                    <button class="account-nav__button" type="submit">"Sign out"</button>
+                </form>
+            </div>
+        }
+        .into_any(),
     }
 }
 

@@ -13,3 +13,37 @@ pub fn ErrorSummary(#[prop(into)] message: String) -> impl IntoView {
         </div>
     }
 }
+
+/// What a page shows when its data could not be loaded: a way to sign in
+/// when that is what is missing, a plain refusal when the account may not
+/// see it, and the error summary otherwise.
+pub fn load_failed(err: ServerFnError) -> AnyView {
+    use crate::auth::model::{NO_ACCESS, SIGN_IN_NEEDED};
+
+    let text = match &err {
+        ServerFnError::ServerError(text) => text.clone(),
+        other => other.to_string(),
+    };
+    if text.contains(SIGN_IN_NEEDED) {
+        view! {
+            <h1 class="heading-xl">"Sign in to continue"</h1>
+            <p>"You need to sign in to see this page."</p>
+            <p><a class="button" href="/sign-in" role="button" draggable="false">"Sign in"</a></p>
+        }
+        .into_any()
+    } else if text.contains(NO_ACCESS) {
+        view! { <Refused/> }.into_any()
+    } else {
+        view! { <ErrorSummary message=text/> }.into_any()
+    }
+}
+
+/// The body of a refusal: signed in, but not allowed here.
+#[component]
+pub fn Refused() -> impl IntoView {
+    view! {
+        <h1 class="heading-xl">"You do not have access to this page"</h1>
+        <p>{crate::auth::model::NO_ACCESS}</p>
+        <p><a href="/account">"Go to your account"</a>" or "<a href="/apis">"browse the API catalogue"</a>"."</p>
+    }
+}

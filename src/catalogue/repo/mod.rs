@@ -275,3 +275,26 @@ pub async fn overview_markdown(pool: &AnyPool, api_id: i64) -> sqlx::Result<Stri
         .await?;
     Ok(text)
 }
+
+/// Every API of an agency, whatever its visibility and lifecycle, with its
+/// number of versions: (slug, name, visibility, lifecycle, versions).
+pub async fn list_agency_apis(
+    pool: &AnyPool,
+    tenant_id: i64,
+) -> sqlx::Result<Vec<(String, String, String, String, i64)>> {
+    sqlx::query_as(
+        "select a.slug, a.name, a.visibility, a.lifecycle, \
+         (select count(*) from api_version v where v.api_id = a.id) \
+         from api a where a.tenant_id = $1 order by a.name",
+    )
+    .bind(tenant_id)
+    .fetch_all(pool)
+    .await
+}
+
+/// How many APIs each agency has, by tenant id.
+pub async fn count_apis_by_tenant(pool: &AnyPool) -> sqlx::Result<Vec<(i64, i64)>> {
+    sqlx::query_as("select tenant_id, count(*) from api group by tenant_id")
+        .fetch_all(pool)
+        .await
+}

@@ -1,0 +1,313 @@
+//! Every route has an access rule, and every rule holds: the anonymous are
+//! sent to sign in (pages) or get 401 (data), the wrong role and the wrong
+//! agency get 403; state-changing requests need the session's CSRF token.
+
+use std::collections::BTreeSet;
+
+use portico::auth::access::Need;
+use portico::server::portal::{rules, PAGE_RULES, SERVER_FN_RULES};
+use reqwest::header::{COOKIE, LOCATION, ORIGIN, SET_COOKIE};
+
+use crate::helpers::TestApp;
+
+crate::on_both_backends!(every_route_has_a_rule_and_every_rule_holds);
+
+/// A signed-in demo person: the session cookie and its CSRF token.
+struct Session {
+    cookie: String,
+    csrf: String,
+}
+
+async fn sign_in(app: &TestApp, who: &str) -> Session {
+    let response = app
+        .http
+        .post(format!("{}/dev/sign-in", app.portal))
+        .form(&[("who", who)])
+        .send()
+        .await
+        .expect("sign-in sent");
+    assert_eq!(response.status(), 303, "the development sign-in redirects");
+    let cookie = response
+        .headers()
+        .get_all(SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("portico_session="))
+        .expect("a session cookie")
+        .to_string();
+    assert!(cookie.contains("HttpOnly"), "{cookie}");
+    assert!(cookie.contains("SameSite=Lax"), "{cookie}");
+    let cookie = cookie.split(';').next().unwrap().to_string();
+    let viewer: serde_json::Value = app
+        .http
+        .get(format!("{}/fn/viewer", app.portal))
+        .header(COOKIE, &cookie)
+        .send()
+        .await
+        .expect("viewer sent")
+        .json()
+        .await
+        .expect("the viewer as JSON");
+    let csrf = viewer["csrf_token"]
+        .as_str()
+        .expect("a CSRF token")
+        .to_string();
+    assert!(csrf.len() >= 32, "the token is long enough: {csrf}");
+    Session { cookie, csrf }
+}
+
+/// The path with its parameters filled in.
+fn concrete(pattern: &str, agency: &str) -> String {
+    pattern
+        .split('/')
+        .map(|segment| match segment {
+            "{agency}" => agency.to_string(),
+            s if s.starts_with('{') => "x".to_string(),
+            s => s.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+fn is_data(path: &str) -> bool {
+    path.starts_with("/fn/") || path.starts_with("/api/")
+}
+
+/// Sends GET, or POST (with the session's token) where GET is not allowed.
+async fn call(app: &TestApp, path: &str, session: Option<&Session>) -> reqwest::Response {
+    let url = format!("{}{path}", app.portal);
+    let mut request = app.http.get(&url);
+    if let Some(session) = session {
+        request = request.header(COOKIE, &session.cookie);
+    }
+    let response = request.send().await.expect("request sent");
+    if response.status() != 405 {
+        return response;
+    }
+    let mut request = app.http.post(&url);
+    let mut form = vec![];
+    if let Some(session) = session {
+        request = request.header(COOKIE, &session.cookie);
+        form.push(("csrf_token", session.csrf.clone()));
+    }
+    request.form(&form).send().await.expect("request sent")
+}
+
+async fn every_route_has_a_rule_and_every_rule_holds(app: TestApp) {
+    let rules = rules(true);
+
+    // Completeness: every page and server function has a rule, and no rule
+    // names a page or function that does not exist.
+    let pages: BTreeSet<String> = leptos_axum::generate_route_list(portico::app::App)
+        .iter()
+        .map(|route| route.path().to_string())
+        .collect();
+    let functions: BTreeSet<String> = leptos::server_fn::axum::server_fn_paths()
+        .map(|(path, _)| path.to_string())
+        .collect();
+    for path in pages.iter().chain(&functions) {
+        assert!(
+            rules.get(path).is_some(),
+            "{path} has no access rule: add one in src/server/portal.rs"
+        );
+    }
+    for (path, _) in PAGE_RULES {
+        assert!(
+            pages.contains(*path),
+            "PAGE_RULES names {path}, which is not a page"
+        );
+    }
+    for (path, _) in SERVER_FN_RULES {
+        assert!(
+            functions.contains(*path),
+            "SERVER_FN_RULES names {path}, which is not a server function"
+        );
+    }
+
+    let developer = sign_in(&app, "developer").await;
+    let owner = sign_in(&app, "owner").await; // of demo-transport
+    let admin = sign_in(&app, "admin").await;
+    let mut checked = 0;
+    for (pattern, need) in &rules.0 {
+        // The agency in the path is one the owner does not belong to.
+        let path = concrete(pattern, "demo-ipo");
+        let anonymous = call(&app, &path, None).await;
+        let status = anonymous.status().as_u16();
+        match need {
+            // The refusal page answers 403 to everyone: that is its job.
+            Need::Anyone if path == "/forbidden" => {
+                assert_eq!(status, 403);
+                continue;
+            }
+            Need::Anyone => {
+                assert!(
+                    status != 401 && status != 403,
+                    "{path}: anonymous refused with {status}"
+                );
+                continue;
+            }
+            _ if is_data(&path) => assert_eq!(status, 401, "{path}: anonymous"),
+            _ => {
+                assert_eq!(status, 303, "{path}: anonymous");
+                let location = anonymous.headers()[LOCATION].to_str().unwrap().to_string();
+                assert!(location.starts_with("/sign-in?next="), "{path}: {location}");
+            }
+        }
+        let expect = |session: &str, allowed: bool, status: u16| {
+            if allowed {
+                assert!(status < 400, "{path}: {session} refused with {status}");
+            } else {
+                assert_eq!(status, 403, "{path}: {session} must be refused");
+            }
+        };
+        match need {
+            Need::Anyone => unreachable!(),
+            Need::SignedIn => {
+                for (name, session) in [
+                    ("developer", &developer),
+                    ("owner", &owner),
+                    ("admin", &admin),
+                ] {
+                    expect(
+                        name,
+                        true,
+                        call(&app, &path, Some(session)).await.status().as_u16(),
+                    );
+                }
+            }
+            Need::Admin => {
+                expect(
+                    "developer",
+                    false,
+                    call(&app, &path, Some(&developer)).await.status().as_u16(),
+                );
+                expect(
+                    "owner",
+                    false,
+                    call(&app, &path, Some(&owner)).await.status().as_u16(),
+                );
+                expect(
+                    "admin",
+                    true,
+                    call(&app, &path, Some(&admin)).await.status().as_u16(),
+                );
+            }
+            Need::Agency(_) => {
+                expect(
+                    "developer",
+                    false,
+                    call(&app, &path, Some(&developer)).await.status().as_u16(),
+                );
+                expect(
+                    "admin",
+                    false,
+                    call(&app, &path, Some(&admin)).await.status().as_u16(),
+                );
+                expect(
+                    "owner of another agency",
+                    false,
+                    call(&app, &path, Some(&owner)).await.status().as_u16(),
+                );
+                let own = concrete(pattern, "demo-transport");
+                expect(
+                    "owner",
+                    true,
+                    call(&app, &own, Some(&owner)).await.status().as_u16(),
+                );
+            }
+            Need::AgencyArgument(_) => {
+                let other = format!("{path}?agency=demo-ipo");
+                let own = format!("{path}?agency=demo-transport");
+                expect(
+                    "developer",
+                    false,
+                    call(&app, &other, Some(&developer)).await.status().as_u16(),
+                );
+                expect(
+                    "admin",
+                    false,
+                    call(&app, &own, Some(&admin)).await.status().as_u16(),
+                );
+                expect(
+                    "owner of another agency",
+                    false,
+                    call(&app, &other, Some(&owner)).await.status().as_u16(),
+                );
+                expect(
+                    "owner",
+                    true,
+                    call(&app, &own, Some(&owner)).await.status().as_u16(),
+                );
+            }
+        }
+        checked += 1;
+    }
+    assert!(checked >= 5, "only {checked} guarded routes were checked");
+
+    // A refused page is the refusal page, not an error or someone's data.
+    let (status, html) = {
+        let response = call(&app, "/admin", Some(&developer)).await;
+        (response.status().as_u16(), response.text().await.unwrap())
+    };
+    assert_eq!(status, 403);
+    assert!(
+        html.contains("You do not have access to this page"),
+        "{html}"
+    );
+    assert!(
+        !html.contains("Platform admins"),
+        "the admin page's content leaked"
+    );
+
+    // CSRF: a signed-in POST needs the session's token and a same-site origin.
+    let sign_out = format!("{}/sign-out", app.portal);
+    let without_token = app
+        .http
+        .post(&sign_out)
+        .header(COOKIE, &owner.cookie)
+        .form(&[("x", "y")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        without_token.status(),
+        403,
+        "a POST without the token is refused"
+    );
+    let wrong_token = app
+        .http
+        .post(&sign_out)
+        .header(COOKIE, &owner.cookie)
+        .form(&[("csrf_token", "forged")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong_token.status(), 403);
+    let cross_site = app
+        .http
+        .post(&sign_out)
+        .header(COOKIE, &owner.cookie)
+        .header(ORIGIN, "http://evil.example")
+        .form(&[("csrf_token", owner.csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cross_site.status(), 403, "another site's form is refused");
+    let still = call(&app, "/fn/account", Some(&owner)).await;
+    assert_eq!(
+        still.status(),
+        200,
+        "refused sign-outs left the session alone"
+    );
+    let signed_out = app
+        .http
+        .post(&sign_out)
+        .header(COOKIE, &owner.cookie)
+        .form(&[("csrf_token", owner.csrf.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(signed_out.status(), 303);
+    let after = call(&app, "/fn/account", Some(&owner)).await;
+    assert_eq!(after.status(), 401, "the session ended with the sign-out");
+}
