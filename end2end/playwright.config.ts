@@ -8,6 +8,10 @@ const gatewayPort = process.env.PORTICO_E2E_GATEWAY_PORT ?? '8310';
 const repoRoot = path.resolve(__dirname, '..');
 const binary = process.env.PORTICO_BIN ?? path.join(repoRoot, 'target/debug/portico');
 const dataDir = process.env.PORTICO_E2E_DATA_DIR ?? path.join(repoRoot, 'target/e2e-data');
+// The identity providers the sign-in tests use (end2end/oidc/README.md).
+const mockpassPort = process.env.PORTICO_E2E_MOCKPASS_PORT ?? '5356';
+const oidcPort = process.env.PORTICO_E2E_OIDC_PORT ?? '9356';
+const portal = `http://127.0.0.1:${portalPort}`;
 
 
 export default defineConfig({
@@ -36,13 +40,53 @@ export default defineConfig({
     { name: 'javascript-on', use: { javaScriptEnabled: true } },
     { name: 'javascript-off', use: { javaScriptEnabled: false }, testIgnore: /hydration/ },
   ],
-  webServer: {
-    command: `"${binary}" --dev serve --data-dir "${dataDir}" --portal-addr 127.0.0.1:${portalPort} --gateway-addr 127.0.0.1:${gatewayPort}`,
-    cwd: repoRoot,
-    url: `http://127.0.0.1:${portalPort}/healthz`,
-    timeout: 60_000,
-    reuseExistingServer: false,
-    stdout: 'ignore',
-    stderr: 'pipe',
-  },
+  webServer: [
+    {
+      command: 'node oidc/mockpass.cjs',
+      cwd: __dirname,
+      env: {
+        MOCKPASS_PORT: mockpassPort,
+        SP_RP_JWKS_ENDPOINT: `${portal}/.well-known/jwks.json`,
+        CP_RP_JWKS_ENDPOINT: `${portal}/.well-known/jwks.json`,
+      },
+      url: `http://127.0.0.1:${mockpassPort}/singpass/v2/.well-known/openid-configuration`,
+      timeout: 30_000,
+      reuseExistingServer: false,
+      stdout: 'ignore',
+      stderr: 'pipe',
+    },
+    {
+      command: 'node oidc/provider.mjs',
+      cwd: __dirname,
+      env: {
+        OIDC_PORT: oidcPort,
+        OIDC_PROFILE: 'generic',
+        OIDC_REDIRECT_URIS: `${portal}/sign-in/agency-id/callback`,
+        OIDC_POST_LOGOUT_REDIRECT_URIS: `${portal}/?signed-out=1`,
+        OIDC_SUBJECT: 'e2e-officer',
+        OIDC_NAME: 'Oliver Officer',
+        OIDC_EMAIL: 'oliver@agency.example',
+      },
+      url: `http://127.0.0.1:${oidcPort}/.well-known/openid-configuration`,
+      timeout: 30_000,
+      reuseExistingServer: false,
+      stdout: 'ignore',
+      stderr: 'pipe',
+    },
+    {
+      command: `"${binary}" --dev serve --data-dir "${dataDir}" --portal-addr 127.0.0.1:${portalPort} --gateway-addr 127.0.0.1:${gatewayPort}`,
+      cwd: repoRoot,
+      env: {
+        PORTICO_AUTH_CONFIG: path.join(__dirname, 'oidc/e2e-auth.toml'),
+        PORTICO_AUTH_SINGPASS_ISSUER: `http://127.0.0.1:${mockpassPort}/singpass/v2`,
+        PORTICO_AUTH_CORPPASS_ISSUER: `http://127.0.0.1:${mockpassPort}/corppass/v2`,
+        PORTICO_AUTH_AGENCY_ID_ISSUER: `http://127.0.0.1:${oidcPort}`,
+      },
+      url: `${portal}/healthz`,
+      timeout: 60_000,
+      reuseExistingServer: false,
+      stdout: 'ignore',
+      stderr: 'pipe',
+    },
+  ],
 });

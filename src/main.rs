@@ -13,6 +13,8 @@ async fn main() -> std::process::ExitCode {
         Command::Serve => serve(cli.config).await,
         Command::Migrate => migrate(cli.config).await,
         Command::Import(args) => import(cli.config, args).await,
+        Command::Member(args) => member(cli.config, args).await,
+        Command::Admin(args) => admin(cli.config, args).await,
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
@@ -74,5 +76,97 @@ async fn import(
     for warning in &outcome.warnings {
         println!("warning: {warning}");
     }
+    Ok(())
+}
+
+/// The person named on the command line; their kind comes from the
+/// provider's configuration (business staff unless it says otherwise).
+fn person(
+    config: &portico::server::config::Config,
+    args: &portico::server::config::PersonArgs,
+) -> anyhow::Result<portico::auth::model::UserKind> {
+    use portico::auth::model::UserKind;
+    if args.provider == "dev" {
+        return Ok(UserKind::Business);
+    }
+    let Some(path) = &config.auth_config else {
+        anyhow::bail!(
+            "--provider {:?} needs the sign-in configuration (--auth-config) that defines it",
+            args.provider
+        );
+    };
+    let auth = portico::auth::config::AuthConfig::load(path)?;
+    let provider = auth.provider(&args.provider).ok_or_else(|| {
+        anyhow::anyhow!("{} defines no provider {:?}", path.display(), args.provider)
+    })?;
+    Ok(provider.kind)
+}
+
+async fn member(
+    config: portico::server::config::Config,
+    args: portico::server::config::MemberArgs,
+) -> anyhow::Result<()> {
+    use portico::auth::model::Role;
+    use portico::auth::service::{name_member, Person};
+    let role = Role::parse(&args.role)
+        .ok_or_else(|| anyhow::anyhow!("--role {:?}: use owner or maintainer", args.role))?;
+    let kind = person(&config, &args.person)?;
+    let db = open_database(&config).await?;
+    let result = name_member(
+        &db,
+        &portico::server::clock::Clock::system(),
+        args.agency.as_str(),
+        &Person {
+            provider: &args.person.provider,
+            subject: &args.person.subject,
+            name: &args.person.name,
+            kind,
+        },
+        role,
+    )
+    .await;
+    db.close().await;
+    result?;
+    println!(
+        "{} at {} is now {} of {}",
+        args.person.subject,
+        args.person.provider,
+        role.as_str(),
+        args.agency
+    );
+    Ok(())
+}
+
+async fn admin(
+    config: portico::server::config::Config,
+    args: portico::server::config::AdminArgs,
+) -> anyhow::Result<()> {
+    use portico::auth::service::{set_admin, Person};
+    let kind = person(&config, &args.person)?;
+    let db = open_database(&config).await?;
+    let result = set_admin(
+        &db,
+        &portico::server::clock::Clock::system(),
+        &Person {
+            provider: &args.person.provider,
+            subject: &args.person.subject,
+            name: &args.person.name,
+            kind,
+        },
+        !args.revoke,
+    )
+    .await;
+    db.close().await;
+    result?;
+    println!(
+        "{} at {} {} a platform admin",
+        args.person.subject,
+        args.person.provider,
+        if args.revoke {
+            "is no longer"
+        } else {
+            "is now"
+        }
+    );
     Ok(())
 }

@@ -16,7 +16,11 @@ export async function expectAccessible(page: Page) {
   if (javaScriptOff) {
     const browser = page.context().browser();
     if (!browser) throw new Error('no browser to open an audit context in');
-    const context = await browser.newContext({ javaScriptEnabled: true });
+    // The same cookies: a signed-in page is audited signed in.
+    const context = await browser.newContext({
+      javaScriptEnabled: true,
+      storageState: await page.context().storageState(),
+    });
     await context.route(/\/pkg\/.*\.(js|wasm)$/, (route) => route.abort());
     target = await context.newPage();
     await target.goto(page.url());

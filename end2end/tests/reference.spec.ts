@@ -55,6 +55,9 @@ test('the console sends the request from the server and shows the answer', async
 });
 
 test('reference pages pass the accessibility audit', async ({ page }) => {
+  // Six large pages, each audited by axe (with JavaScript off, in a second
+  // context): close to the default 30 s on a busy 2-core machine.
+  test.slow();
   for (const path of [
     '/apis/demo-animals/petstore/reference',
     '/apis/demo-animals/petstore/reference/tags/pet',

@@ -33,6 +33,14 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             );
         }
     }
+    // A page rendered in place of another (the refusal page at the URL of
+    // the page refused) must not hydrate: the browser's router would build
+    // the page of the URL and find the other's HTML.
+    #[cfg(feature = "ssr")]
+    let hydrate = use_context::<http::request::Parts>()
+        .is_none_or(|parts| parts.extensions.get::<StaticPage>().is_none());
+    #[cfg(not(feature = "ssr"))]
+    let hydrate = true;
     view! {
         <!DOCTYPE html>
         <html lang="en-GB">
@@ -41,7 +49,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="color-scheme" content="light"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
-                <HydrationScripts options/>
+                {hydrate.then(|| view! { <HydrationScripts options/> })}
                 <MetaTags/>
             </head>
             <body>
@@ -50,6 +58,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
         </html>
     }
 }
+
+/// Marks a request whose page is served without the browser bundle.
+#[derive(Clone, Copy, Debug)]
+pub struct StaticPage;
 
 /// The application: layout and routes. Every page renders completely on the
 /// server (`SsrMode::Async` waits for its data), so it works without JavaScript.

@@ -1,5 +1,5 @@
 //! Identity providers and named admins, from a TOML file with environment
-//! overrides. An example (docs/auth.example.toml has a commented one):
+//! overrides. An example (README.md, "Sign-in", has a whole one):
 //!
 //! ```toml
 //! [[provider]]

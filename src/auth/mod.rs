@@ -19,6 +19,8 @@ pub mod oidc;
 #[cfg(feature = "ssr")]
 pub mod repo;
 #[cfg(feature = "ssr")]
+pub mod service;
+#[cfg(feature = "ssr")]
 pub mod session;
 
 /// What the sign-in routes need from the portal's state.

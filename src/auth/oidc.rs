@@ -460,7 +460,11 @@ impl Providers {
                         .keys
                         .client_assertion(&provider.client_id, metadata.issuer().as_str())
                         .map_err(|err| Failure::Rejected(format!("client assertion: {err:#}")))?;
-                    form.push(("client_id".into(), provider.client_id.clone()));
+                    // A pushed authorization request carries client_id
+                    // already; a parameter sent twice is refused (RFC 6749 3.1).
+                    if !form.iter().any(|(name, _)| name == "client_id") {
+                        form.push(("client_id".into(), provider.client_id.clone()));
+                    }
                     form.push((
                         "client_assertion_type".into(),
                         "urn:ietf:params:oauth:client-assertion-type:jwt-bearer".into(),

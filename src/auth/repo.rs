@@ -247,3 +247,45 @@ pub async fn count_users(pool: &AnyPool) -> sqlx::Result<i64> {
         .await?;
     Ok(count)
 }
+
+/// The user of an identity, created (with an empty claims snapshot) when
+/// nobody has signed in with it yet: how an operator names an agency's
+/// owner or an admin before their first sign-in. Returns the user's id.
+pub async fn ensure_identity(
+    conn: &mut AnyConnection,
+    provider: &str,
+    subject: &str,
+    kind: UserKind,
+    display_name: &str,
+    now: &str,
+) -> sqlx::Result<i64> {
+    let existing: Option<(i64,)> =
+        sqlx::query_as("select user_id from user_identity where provider = $1 and subject = $2")
+            .bind(provider)
+            .bind(subject)
+            .fetch_optional(&mut *conn)
+            .await?;
+    if let Some((user_id,)) = existing {
+        return Ok(user_id);
+    }
+    let (user_id,): (i64,) = sqlx::query_as(
+        "insert into user_account (kind, display_name, created_at, updated_at) \
+         values ($1, $2, $3, $3) returning id",
+    )
+    .bind(kind.as_str())
+    .bind(display_name)
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await?;
+    sqlx::query(
+        "insert into user_identity (user_id, provider, subject, claims, created_at, updated_at) \
+         values ($1, $2, $3, '{}', $4, $4)",
+    )
+    .bind(user_id)
+    .bind(provider)
+    .bind(subject)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    Ok(user_id)
+}

@@ -112,7 +112,7 @@ pub fn document(title: String, frame: &Frame, main: impl IntoView + 'static) -> 
                 </head>
                 <body>
                     <SiteHeader current_path=Signal::stored("/apis".to_owned())>
-                        <AccountNav viewer/>
+                        <AccountNav viewer current_path=Signal::stored(String::new())/>
                     </SiteHeader>
                     {dev.then(|| view! { <PhaseBanner/> })}
                     <main id="main-content" class="container main" tabindex="-1">

@@ -185,6 +185,7 @@ async fn refuse(guard: &Guard, refusal: Refusal, request: Request) -> Response {
             let (mut parts, _) = request.into_parts();
             parts.uri = http::Uri::from_static("/forbidden");
             parts.method = Method::GET;
+            parts.extensions.insert(crate::app::StaticPage);
             let page = Request::from_parts(parts, Body::empty());
             let future = {
                 let render = guard.render.lock().expect("renderer lock");

@@ -27,6 +27,48 @@ pub enum Command {
     /// Import an OpenAPI document (JSON or YAML; OpenAPI 3.0, 3.1 or
     /// Swagger 2.0) as a new version of an API, creating the API if needed.
     Import(ImportArgs),
+    /// Make someone a member of an agency, by the identity they sign in
+    /// with (before or after their first sign-in).
+    Member(MemberArgs),
+    /// Grant platform admin rights to someone, by the identity they sign
+    /// in with (or take them away with --revoke).
+    Admin(AdminArgs),
+}
+
+/// Who: an identity at a provider.
+#[derive(Debug, Clone, Args)]
+pub struct PersonArgs {
+    /// The provider's id in the sign-in configuration (`dev` for the
+    /// development sign-in).
+    #[arg(long)]
+    pub provider: String,
+    /// The person's subject (`sub` claim) at that provider.
+    #[arg(long)]
+    pub subject: String,
+    /// Name shown until their first sign-in brings the provider's.
+    #[arg(long, default_value = "Invited user")]
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct MemberArgs {
+    /// Slug of the agency.
+    #[arg(long)]
+    pub agency: Slug,
+    #[command(flatten)]
+    pub person: PersonArgs,
+    /// `owner` (manages members and plans too) or `maintainer`.
+    #[arg(long, default_value = "maintainer")]
+    pub role: String,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct AdminArgs {
+    #[command(flatten)]
+    pub person: PersonArgs,
+    /// Take the rights away instead.
+    #[arg(long)]
+    pub revoke: bool,
 }
 
 #[derive(Debug, Clone, Args)]
@@ -123,7 +165,7 @@ pub struct Config {
     pub public_url: Option<String>,
 
     /// The sign-in configuration: identity providers and named admins
-    /// (TOML; see docs/auth.example.toml). Without it only the development
+    /// (TOML; README.md, "Sign-in", shows one). Without it only the development
     /// sign-in exists, and only with --dev.
     #[arg(long, env = "PORTICO_AUTH_CONFIG", global = true)]
     pub auth_config: Option<PathBuf>,

@@ -13,12 +13,13 @@ pub fn Layout(children: Children) -> impl IntoView {
     let location = use_location();
     // Read again after each navigation: signing in and out changes it.
     let viewer = Resource::new(move || location.pathname.get(), |_| load_viewer());
+    let path = Signal::derive(move || location.pathname.get());
     view! {
-        <SiteHeader current_path=Signal::derive(move || location.pathname.get())>
-            <Suspense fallback=|| view! { <AccountNav viewer=None/> }>
+        <SiteHeader current_path=path>
+            <Suspense fallback=move || view! { <AccountNav viewer=None current_path=path/> }>
                 {move || Suspend::new(async move {
                     let viewer = viewer.await.ok().flatten();
-                    view! { <AccountNav viewer/> }
+                    view! { <AccountNav viewer current_path=path/> }
                 })}
             </Suspense>
         </SiteHeader>
@@ -63,11 +64,15 @@ pub fn SiteHeader(#[prop(into)] current_path: Signal<String>, children: Children
 /// person's name, their places, and a sign-out button (a form, so that it
 /// works without JavaScript and carries the session's CSRF token).
 #[component]
-pub fn AccountNav(viewer: Option<Viewer>) -> impl IntoView {
+pub fn AccountNav(
+    viewer: Option<Viewer>,
+    #[prop(into)] current_path: Signal<String>,
+) -> impl IntoView {
+    let current = move |href: &'static str| move || (current_path.get() == href).then_some("page");
     match viewer {
         None => view! {
             <div class="account-nav">
-                <a class="account-nav__link" href="/sign-in">"Sign in"</a>
+                <a class="account-nav__link" href="/sign-in" aria-current=current("/sign-in")>"Sign in"</a>
             </div>
         }
         .into_any(),
@@ -77,8 +82,8 @@ pub fn AccountNav(viewer: Option<Viewer>) -> impl IntoView {
                     <span class="visually-hidden">"Signed in as "</span>
                     {viewer.name.clone()}
                 </span>
-                <a class="account-nav__link" href="/account">"Your account"</a>
-                {viewer.admin.then(|| view! { <a class="account-nav__link" href="/admin">"Admin"</a> })}
+                <a class="account-nav__link" href="/account" aria-current=current("/account")>"Your account"</a>
+                {viewer.admin.then(|| view! { <a class="account-nav__link" href="/admin" aria-current=current("/admin")>"Admin"</a> })}
                 <form class="account-nav__form" method="post" action="/sign-out">
                     <input type="hidden" name="csrf_token" value=viewer.csrf_token.clone()/>
                     <button class="account-nav__button" type="submit">"Sign out"</button>

@@ -1,0 +1,72 @@
+//! What operators do from the command line before anyone signs in: name an
+//! agency's members and the platform's admins by their sign-in identity.
+
+use anyhow::Context;
+
+use super::model::{Role, UserKind};
+use super::repo;
+use crate::db::Db;
+use crate::server::clock::Clock;
+
+/// Whom an operator names: an identity at a provider.
+#[derive(Debug, Clone)]
+pub struct Person<'a> {
+    pub provider: &'a str,
+    pub subject: &'a str,
+    /// Shown until their first sign-in brings the provider's name.
+    pub name: &'a str,
+    pub kind: UserKind,
+}
+
+/// Makes the person a member of the agency with the role (creating the user
+/// if they have never signed in). One transaction.
+pub async fn name_member(
+    db: &Db,
+    clock: &Clock,
+    agency: &str,
+    person: &Person<'_>,
+    role: Role,
+) -> anyhow::Result<()> {
+    let now = clock.now_text();
+    let mut tx = db.pool().begin().await?;
+    let tenant_id = crate::tenants::repo::find_id(&mut tx, agency)
+        .await?
+        .with_context(|| {
+            format!("there is no agency {agency:?}: create it first or check the slug")
+        })?;
+    let user_id = repo::ensure_identity(
+        &mut tx,
+        person.provider,
+        person.subject,
+        person.kind,
+        person.name,
+        &now,
+    )
+    .await?;
+    repo::set_membership(&mut tx, user_id, tenant_id, role, &now).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Grants (or removes) platform admin rights.
+pub async fn set_admin(
+    db: &Db,
+    clock: &Clock,
+    person: &Person<'_>,
+    granted: bool,
+) -> anyhow::Result<()> {
+    let now = clock.now_text();
+    let mut tx = db.pool().begin().await?;
+    let user_id = repo::ensure_identity(
+        &mut tx,
+        person.provider,
+        person.subject,
+        person.kind,
+        person.name,
+        &now,
+    )
+    .await?;
+    repo::set_admin_granted(&mut tx, user_id, granted, &now).await?;
+    tx.commit().await?;
+    Ok(())
+}
