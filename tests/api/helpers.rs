@@ -76,12 +76,23 @@ pub async fn spawn(backend: Backend) -> Option<TestApp> {
 
 /// Starts Portico on the given data directory and database.
 pub async fn spawn_with(dir: TempDir, database_url: Option<String>) -> TestApp {
+    spawn_configured(dir, database_url, |_| {}).await
+}
+
+/// Starts Portico on the given data directory and database, with the test
+/// configuration changed by `configure` first (e.g. a sign-in configuration).
+pub async fn spawn_configured(
+    dir: TempDir,
+    database_url: Option<String>,
+    configure: impl FnOnce(&mut Config),
+) -> TestApp {
     // Logs only when asked for (RUST_LOG=info cargo test ...), to keep output readable.
     if std::env::var_os("RUST_LOG").is_some() {
         portico::server::telemetry::init();
     }
     let mut config = Config::for_tests(PathBuf::from(dir.path()), database_url);
     config.site_root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/site");
+    configure(&mut config);
     let app = Application::build(config.clone())
         .await
         .expect("the application builds");

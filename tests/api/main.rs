@@ -12,6 +12,8 @@ mod gateway;
 mod health;
 mod import;
 mod pages;
+mod providers;
 mod reference;
 mod search;
 mod seed;
+mod sign_in;

@@ -43,7 +43,7 @@ pub fn load_failed(err: ServerFnError) -> AnyView {
 pub fn Refused() -> impl IntoView {
     view! {
         <h1 class="heading-xl">"You do not have access to this page"</h1>
-        <p>{crate::auth::model::NO_ACCESS}</p>
+        <p>"It belongs to another agency, or needs a role your account does not have. If you think you should have access, ask an owner of the agency or a platform admin."</p>
         <p><a href="/account">"Go to your account"</a>" or "<a href="/apis">"browse the API catalogue"</a>"."</p>
     }
 }
