@@ -130,7 +130,7 @@ pub async fn seed(db: &Db, clock: &Clock, upstream_base: &str) -> anyhow::Result
                 openapi_version: document["openapi"].as_str().unwrap_or("3.0.0"),
                 source_format: "json",
                 source_text: api.spec,
-                document: &document.to_string(),
+                document: Some(&document.to_string()),
                 operations: &Index::of(&document),
             };
             catalogue::ensure_version(&mut tx, &version, &now).await?;

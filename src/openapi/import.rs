@@ -29,10 +29,14 @@ pub struct Prepared {
     pub description: String,
     pub operations: usize,
     pub warnings: Vec<Finding>,
+    /// The source text parses to `document` as it is (OpenAPI 3.x JSON
+    /// without a byte-order mark): the text can be stored as the document.
+    pub document_is_source: bool,
 }
 
 /// Parses, converts and checks a document; every error found, with where.
 pub fn prepare(text: &str) -> Result<Prepared, Vec<Finding>> {
+    let had_bom = text.starts_with('\u{feff}');
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let (source, located, format) = if text.trim_start().starts_with('{') {
         let value = serde_json::from_str::<Value>(text).map_err(|err| {
@@ -114,6 +118,7 @@ pub fn prepare(text: &str) -> Result<Prepared, Vec<Finding>> {
         source_format: format,
         document,
         warnings,
+        document_is_source: format == "json" && !converted && !had_bom,
     })
 }
 
@@ -251,7 +256,8 @@ pub async fn import(
         });
     }
     let source_text = request.text;
-    let document_text = serialise(&prepared.document, source_text.len());
+    let document_text =
+        (!prepared.document_is_source).then(|| serialise(&prepared.document, source_text.len()));
     let operations = Index::of(&prepared.document);
     let version_id = catalogue::insert_version(
         &mut tx,
@@ -261,7 +267,7 @@ pub async fn import(
             openapi_version: &prepared.openapi_version,
             source_format: prepared.source_format,
             source_text,
-            document: &document_text,
+            document: document_text.as_deref(),
             operations: &operations,
         },
         &now,
@@ -306,6 +312,24 @@ fn serialise(document: &serde_json::Value, source_len: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_json_openapi_3_source_is_stored_once_and_anything_else_twice() {
+        let json = include_str!("../demo/specs/train-travel.json");
+        assert!(prepare(json).unwrap().document_is_source);
+        let with_bom = format!("\u{feff}{json}");
+        assert!(
+            !prepare(&with_bom).unwrap().document_is_source,
+            "a BOM would not parse again"
+        );
+        let yaml = "openapi: 3.0.3\ninfo:\n  title: T\n  version: '1'\npaths: {}\n";
+        assert!(!prepare(yaml).unwrap().document_is_source);
+        let swagger = r#"{"swagger": "2.0", "info": {"title": "T", "version": "1"}, "paths": {}}"#;
+        assert!(
+            !prepare(swagger).unwrap().document_is_source,
+            "converted documents differ"
+        );
+    }
 
     #[test]
     fn yaml_errors_carry_lines_and_json_errors_too() {

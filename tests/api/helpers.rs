@@ -109,6 +109,8 @@ pub async fn spawn_configured(
         gateway,
         http: reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
+            // No request of a test waits for ever: a stuck one fails, naming its URL.
+            .timeout(std::time::Duration::from_secs(30))
             .build()
             .expect("an HTTP client"),
         db,

@@ -35,9 +35,5 @@ pub async fn find_version(
 
 /// The normalised document (OpenAPI 3.x JSON) of a version.
 pub async fn document_text(pool: &AnyPool, version_id: i64) -> sqlx::Result<Option<String>> {
-    let row: Option<(String,)> = sqlx::query_as("select document from api_version where id = $1")
-        .bind(version_id)
-        .fetch_optional(pool)
-        .await?;
-    Ok(row.map(|(text,)| text))
+    super::versions::version_document(pool, version_id).await
 }

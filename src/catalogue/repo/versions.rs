@@ -79,7 +79,9 @@ pub struct NewVersion<'a> {
     pub openapi_version: &'a str,
     pub source_format: &'a str,
     pub source_text: &'a str,
-    pub document: &'a str,
+    /// The normalised document as JSON text; `None` when the source text is
+    /// that document already (OpenAPI 3.x JSON): it is then not stored twice.
+    pub document: Option<&'a str>,
     /// The document's operations, stored with the version for search.
     pub operations: &'a Index,
 }
@@ -135,7 +137,7 @@ pub async fn insert_version(
     .bind(version.openapi_version)
     .bind(version.source_format)
     .bind(version.source_text)
-    .bind(version.document)
+    .bind(version.document.unwrap_or(SAME_AS_SOURCE))
     .bind(now)
     .fetch_one(&mut *conn)
     .await?;
@@ -222,12 +224,19 @@ pub async fn list_versions_without_operations(pool: &AnyPool) -> sqlx::Result<Ve
     Ok(rows.into_iter().map(|(id,)| id).collect())
 }
 
+/// What the `document` column holds when the source text is the normalised
+/// document: a large JSON source is stored once, not twice.
+pub const SAME_AS_SOURCE: &str = "";
+
 /// The normalised document (OpenAPI 3.x JSON) of a version.
 pub async fn version_document(pool: &AnyPool, version_id: i64) -> sqlx::Result<Option<String>> {
-    let row: Option<(String,)> = sqlx::query_as("select document from api_version where id = $1")
-        .bind(version_id)
-        .fetch_optional(pool)
-        .await?;
+    let row: Option<(String,)> = sqlx::query_as(
+        "select case when document = '' then source_text else document end \
+         from api_version where id = $1",
+    )
+    .bind(version_id)
+    .fetch_optional(pool)
+    .await?;
     Ok(row.map(|(text,)| text))
 }
 
