@@ -128,6 +128,7 @@ impl Application {
             auth,
         };
         spawn_session_cleanup(&db);
+        db.spawn_checkpoints();
         let gateway = Gateway::new(
             db.clone(),
             routes.clone(),
