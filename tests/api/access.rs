@@ -311,3 +311,52 @@ async fn every_route_has_a_rule_and_every_rule_holds(app: TestApp) {
     let after = call(&app, "/fn/account", Some(&owner)).await;
     assert_eq!(after.status(), 401, "the session ended with the sign-out");
 }
+
+/// The idle timeout lives in the cookie and the row's expiry; the absolute
+/// one is checked on every request against the time of the sign-in.
+mod absolute_timeout {
+    use super::{call, sign_in};
+    use crate::helpers::TestApp;
+
+    crate::on_both_backends!(a_session_ends_twelve_hours_after_its_sign_in_however_busy);
+
+    /// A session signed in 13 hours ago is ended, even though it is in use.
+    async fn a_session_ends_twelve_hours_after_its_sign_in_however_busy(app: TestApp) {
+        let session = sign_in(&app, "developer").await;
+        assert_eq!(
+            call(&app, "/fn/account", Some(&session)).await.status(),
+            200
+        );
+        let id = session
+            .cookie
+            .trim_start_matches("portico_session=")
+            .to_string();
+        let (data,): (String,) = sqlx::query_as("select data from web_session where id = $1")
+            .bind(&id)
+            .fetch_one(app.db.pool())
+            .await
+            .expect("the session is stored");
+        let mut data: serde_json::Value = serde_json::from_str(&data).unwrap();
+        let signed_in_at = data["signed_in_at"]
+            .as_i64()
+            .expect("the sign-in time is kept");
+        data["signed_in_at"] = serde_json::json!(signed_in_at - 13 * 3600);
+        sqlx::query("update web_session set data = $1 where id = $2")
+            .bind(data.to_string())
+            .bind(&id)
+            .execute(app.db.pool())
+            .await
+            .unwrap();
+        assert_eq!(
+            call(&app, "/fn/account", Some(&session)).await.status(),
+            401,
+            "a session past 12 hours is over"
+        );
+        let (left,): (i64,) = sqlx::query_as("select count(*) from web_session where id = $1")
+            .bind(&id)
+            .fetch_one(app.db.pool())
+            .await
+            .unwrap();
+        assert_eq!(left, 0, "the ended session is deleted, not kept");
+    }
+}
