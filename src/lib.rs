@@ -4,6 +4,8 @@
 //! the browser bundle that makes the server-rendered pages interactive.
 
 pub mod app;
+#[cfg(feature = "ssr")]
+pub mod audit;
 pub mod auth;
 pub mod catalogue;
 pub mod openapi;

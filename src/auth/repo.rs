@@ -289,3 +289,18 @@ pub async fn ensure_identity(
     .await?;
     Ok(user_id)
 }
+
+/// The user's role in the agency, if any.
+pub async fn membership_role(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    tenant_id: i64,
+) -> sqlx::Result<Option<Role>> {
+    let row: Option<(String,)> =
+        sqlx::query_as("select role from membership where user_id = $1 and tenant_id = $2")
+            .bind(user_id)
+            .bind(tenant_id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    Ok(row.and_then(|(role,)| Role::parse(&role)))
+}

@@ -5,8 +5,12 @@ use anyhow::Context;
 
 use super::model::{Role, UserKind};
 use super::repo;
+use crate::audit::{self, Event};
 use crate::db::Db;
 use crate::server::clock::Clock;
+
+/// The actor of changes made with `portico member` and `portico admin`.
+pub const COMMAND_LINE: &str = "command line";
 
 /// Whom an operator names: an identity at a provider.
 #[derive(Debug, Clone)]
@@ -43,7 +47,26 @@ pub async fn name_member(
         &now,
     )
     .await?;
+    let previous = repo::membership_role(&mut tx, user_id, tenant_id).await?;
     repo::set_membership(&mut tx, user_id, tenant_id, role, &now).await?;
+    let target = format!("{}:{}", person.provider, person.subject);
+    audit::record(
+        &mut tx,
+        &Event {
+            actor_user_id: None,
+            actor: COMMAND_LINE,
+            tenant_id: Some(tenant_id),
+            action: "membership.set",
+            target: &target,
+            client_addr: None,
+            detail: serde_json::json!({
+                "role": role.as_str(),
+                "previous": previous.map(Role::as_str),
+            }),
+        },
+        &now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -67,6 +90,25 @@ pub async fn set_admin(
     )
     .await?;
     repo::set_admin_granted(&mut tx, user_id, granted, &now).await?;
+    let target = format!("{}:{}", person.provider, person.subject);
+    audit::record(
+        &mut tx,
+        &Event {
+            actor_user_id: None,
+            actor: COMMAND_LINE,
+            tenant_id: None,
+            action: if granted {
+                "admin.grant"
+            } else {
+                "admin.revoke"
+            },
+            target: &target,
+            client_addr: None,
+            detail: serde_json::json!({ "admin": granted }),
+        },
+        &now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
