@@ -139,17 +139,20 @@ pub fn require_signed_in() -> Result<Arc<Caller>, AppError> {
 
 /// The first line of a server function that needs an admin.
 pub fn require_admin() -> Result<Arc<Caller>, AppError> {
-    let caller = current_caller();
-    authorize(caller.as_deref(), Need::Admin, None)?;
-    Ok(caller.expect("authorized callers are signed in"))
+    require(Need::Admin, None)
 }
 
 /// The first line of a server function that acts in an agency named by its
 /// arguments.
 pub fn require_member(agency: &str, role: Role) -> Result<Arc<Caller>, AppError> {
-    let caller = current_caller();
-    authorize(caller.as_deref(), Need::Agency(role), Some(agency))?;
-    Ok(caller.expect("authorized callers are signed in"))
+    require(Need::Agency(role), Some(agency))
+}
+
+/// The caller, when [`authorize`] lets them through.
+fn require(need: Need, agency: Option<&str>) -> Result<Arc<Caller>, AppError> {
+    let caller = current_caller().ok_or(AppError::SignInNeeded)?;
+    authorize(Some(&caller), need, agency)?;
+    Ok(caller)
 }
 
 #[cfg(test)]

@@ -60,10 +60,7 @@ pub async fn start(
     let now = state.clock.now().unix_timestamp();
     match state.auth.providers.begin(&provider, &next, now).await {
         Ok((url, pending)) => {
-            session
-                .insert(keys::PENDING, &pending)
-                .await
-                .map_err(session_error)?;
+            session.insert(keys::PENDING, &pending).await?;
             Ok(Redirect::to(&url).into_response())
         }
         Err(failure) => {
@@ -88,51 +85,28 @@ pub async fn callback(
     Query(query): Query<CallbackQuery>,
 ) -> Result<Response, AppError> {
     // Taken out whatever happens next: a state is good for one try only.
-    let pending: Option<Pending> = session.remove(keys::PENDING).await.map_err(session_error)?;
-    let matches = match (&pending, &query.state) {
-        (Some(pending), Some(returned)) => {
-            pending.provider == provider
-                && constant_time_eq(pending.state.as_bytes(), returned.as_bytes())
-        }
-        _ => false,
-    };
-    let failure = if !matches {
-        Some(Failure::State)
-    } else if let Some(error) = &query.error {
-        Some(Failure::Denied(format!(
-            "the provider answered error={error}"
-        )))
-    } else if query.code.is_none() {
-        Some(Failure::Rejected("the callback has no code".into()))
-    } else {
-        None
-    };
-    if let Some(failure) = failure {
-        log_failure(&provider, &failure);
-        return Ok(to_sign_in_page(failure.code()));
-    }
-    let (Some(pending), Some(code)) = (pending, query.code) else {
-        unreachable!("checked above");
-    };
+    let pending: Option<Pending> = session.remove(keys::PENDING).await?;
     let now = state.clock.now();
-    let verified = match state
-        .auth
-        .providers
-        .finish(&pending, &code, now.unix_timestamp())
-        .await
-    {
-        Ok(verified) => verified,
+    let providers = &state.auth.providers;
+    let finished = async {
+        let (pending, code) = returned(pending, &provider, query)?;
+        let config = providers
+            .config()
+            .provider(&provider)
+            .ok_or(Failure::UnknownProvider)?;
+        let verified = providers
+            .finish(&pending, &code, now.unix_timestamp())
+            .await?;
+        Ok::<_, Failure>((pending, config, verified))
+    }
+    .await;
+    let (pending, config, verified) = match finished {
+        Ok(finished) => finished,
         Err(failure) => {
             log_failure(&provider, &failure);
             return Ok(to_sign_in_page(failure.code()));
         }
     };
-    let config = state
-        .auth
-        .providers
-        .config()
-        .provider(&provider)
-        .expect("a finished sign-in has a configured provider");
     let fallback_name = format!("{} user", config.name);
     let claims_json = verified.claims.to_string();
     let sign_in = SignIn {
@@ -159,6 +133,33 @@ pub async fn callback(
     Ok(Redirect::to(&pending.next).into_response())
 }
 
+/// The pending sign-in and the code, when the callback matches the sign-in
+/// this browser started (same provider, same state) and carries a code.
+fn returned(
+    pending: Option<Pending>,
+    provider: &str,
+    query: CallbackQuery,
+) -> Result<(Pending, String), Failure> {
+    let pending = match (pending, &query.state) {
+        (Some(pending), Some(state))
+            if pending.provider == provider
+                && constant_time_eq(pending.state.as_bytes(), state.as_bytes()) =>
+        {
+            pending
+        }
+        _ => return Err(Failure::State),
+    };
+    if let Some(error) = query.error {
+        return Err(Failure::Denied(format!(
+            "the provider answered error={error}"
+        )));
+    }
+    let code = query
+        .code
+        .ok_or_else(|| Failure::Rejected("the callback has no code".into()))?;
+    Ok((pending, code))
+}
+
 /// Starts a signed-in session: a new session id (so that an id planted
 /// before the sign-in is worthless), the user, and a new CSRF token.
 pub async fn establish(
@@ -168,28 +169,13 @@ pub async fn establish(
     id_token: Option<&str>,
     now: i64,
 ) -> Result<(), AppError> {
-    session.cycle_id().await.map_err(session_error)?;
-    session
-        .insert(keys::USER_ID, user_id)
-        .await
-        .map_err(session_error)?;
-    session
-        .insert(keys::PROVIDER, provider)
-        .await
-        .map_err(session_error)?;
-    session
-        .insert(keys::SIGNED_IN_AT, now)
-        .await
-        .map_err(session_error)?;
-    session
-        .insert(keys::CSRF, keys::new_token())
-        .await
-        .map_err(session_error)?;
+    session.cycle_id().await?;
+    session.insert(keys::USER_ID, user_id).await?;
+    session.insert(keys::PROVIDER, provider).await?;
+    session.insert(keys::SIGNED_IN_AT, now).await?;
+    session.insert(keys::CSRF, keys::new_token()).await?;
     if let Some(token) = id_token {
-        session
-            .insert(keys::ID_TOKEN, token)
-            .await
-            .map_err(session_error)?;
+        session.insert(keys::ID_TOKEN, token).await?;
     }
     Ok(())
 }
@@ -200,9 +186,9 @@ pub async fn sign_out(
     State(state): State<AppState>,
     session: Session,
 ) -> Result<Response, AppError> {
-    let provider: Option<String> = session.get(keys::PROVIDER).await.map_err(session_error)?;
-    let id_token: Option<String> = session.get(keys::ID_TOKEN).await.map_err(session_error)?;
-    session.flush().await.map_err(session_error)?;
+    let provider: Option<String> = session.get(keys::PROVIDER).await?;
+    let id_token: Option<String> = session.get(keys::ID_TOKEN).await?;
+    session.flush().await?;
     let home = format!(
         "{}?signed-out=1",
         state
@@ -332,10 +318,6 @@ pub async fn dev_sign_in(
         (DemoPerson::Developer, None) => "/account".into(),
     };
     Ok(Redirect::to(&next).into_response())
-}
-
-fn session_error(err: tower_sessions::session::Error) -> AppError {
-    AppError::Internal(anyhow::anyhow!("session store: {err}"))
 }
 
 /// Compares secrets in time that does not depend on where they differ.

@@ -49,21 +49,15 @@ pub async fn name_member(
     .await?;
     let previous = repo::membership_role(&mut tx, user_id, tenant_id).await?;
     repo::set_membership(&mut tx, user_id, tenant_id, role, &now).await?;
-    let target = format!("{}:{}", person.provider, person.subject);
-    audit::record(
+    record(
         &mut tx,
-        &Event {
-            actor_user_id: None,
-            actor: COMMAND_LINE,
-            tenant_id: Some(tenant_id),
-            action: "membership.set",
-            target: &target,
-            client_addr: None,
-            detail: serde_json::json!({
-                "role": role.as_str(),
-                "previous": previous.map(Role::as_str),
-            }),
-        },
+        person,
+        Some(tenant_id),
+        "membership.set",
+        serde_json::json!({
+            "role": role.as_str(),
+            "previous": previous.map(Role::as_str),
+        }),
         &now,
     )
     .await?;
@@ -90,25 +84,46 @@ pub async fn set_admin(
     )
     .await?;
     repo::set_admin_granted(&mut tx, user_id, granted, &now).await?;
-    let target = format!("{}:{}", person.provider, person.subject);
-    audit::record(
+    record(
         &mut tx,
-        &Event {
-            actor_user_id: None,
-            actor: COMMAND_LINE,
-            tenant_id: None,
-            action: if granted {
-                "admin.grant"
-            } else {
-                "admin.revoke"
-            },
-            target: &target,
-            client_addr: None,
-            detail: serde_json::json!({ "admin": granted }),
+        person,
+        None,
+        if granted {
+            "admin.grant"
+        } else {
+            "admin.revoke"
         },
+        serde_json::json!({ "admin": granted }),
         &now,
     )
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// The audit event of a change made from the command line, on the change's
+/// own transaction.
+async fn record(
+    tx: &mut sqlx::AnyConnection,
+    person: &Person<'_>,
+    tenant_id: Option<i64>,
+    action: &str,
+    detail: serde_json::Value,
+    now: &str,
+) -> sqlx::Result<()> {
+    let target = format!("{}:{}", person.provider, person.subject);
+    audit::record(
+        tx,
+        &Event {
+            actor_user_id: None,
+            actor: COMMAND_LINE,
+            tenant_id,
+            action,
+            target: &target,
+            client_addr: None,
+            detail,
+        },
+        now,
+    )
+    .await
 }

@@ -8,11 +8,13 @@
 
 use leptos::prelude::*;
 
+mod frame;
+
+pub use frame::{document, error_page, not_found_page, Frame};
+
 use super::cache::Document;
 use super::schema::Shape;
 use super::schema_view::{description_html, schema_block};
-use crate::app::components::layout::{AccountNav, PhaseBanner, SiteFooter, SiteHeader};
-use crate::auth::model::Viewer;
 use crate::catalogue::model::AgencyRef;
 use crate::openapi::operations::{Operation, Tag};
 
@@ -34,13 +36,6 @@ pub struct Ctx {
     /// No key needed at the gateway.
     pub open: bool,
     pub frame: Frame,
-}
-
-/// What the frame around every page shows: the demo banner, who is signed in.
-#[derive(Debug, Clone, Default)]
-pub struct Frame {
-    pub dev: bool,
-    pub viewer: Option<Viewer>,
 }
 
 impl Ctx {
@@ -92,39 +87,6 @@ pub fn encode(text: &str) -> String {
     url::form_urlencoded::byte_serialize(text.as_bytes())
         .collect::<String>()
         .replace('+', "%20")
-}
-
-/// A whole HTML document around a page's main content.
-pub fn document(title: String, frame: &Frame, main: impl IntoView + 'static) -> String {
-    let dev = frame.dev;
-    let viewer = frame.viewer.clone();
-    let html = Owner::new().with(move || {
-        view! {
-            <!DOCTYPE html>
-            <html lang="en-GB">
-                <head>
-                    <meta charset="utf-8"/>
-                    <meta name="viewport" content="width=device-width, initial-scale=1"/>
-                    <meta name="color-scheme" content="light"/>
-                    <title>{format!("{title} - Portico")}</title>
-                    <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
-                    <link rel="stylesheet" href="/pkg/portico.css"/>
-                </head>
-                <body>
-                    <SiteHeader current_path=Signal::stored("/apis".to_owned())>
-                        <AccountNav viewer current_path=Signal::stored(String::new())/>
-                    </SiteHeader>
-                    {dev.then(|| view! { <PhaseBanner/> })}
-                    <main id="main-content" class="container main" tabindex="-1">
-                        {main}
-                    </main>
-                    <SiteFooter/>
-                </body>
-            </html>
-        }
-        .to_html()
-    });
-    html
 }
 
 /// Breadcrumbs down to the API, then `trail`.
@@ -395,25 +357,4 @@ pub fn schemas_page(ctx: &Ctx, doc: &Document) -> String {
     };
     let page = with_nav(ctx, doc, None, None, content);
     document(format!("Schemas - {}", ctx.api_name), &ctx.frame, page)
-}
-
-/// A reference page that does not exist, with where to go instead.
-pub fn not_found_page(frame: &Frame, message: String, back: Option<(String, String)>) -> String {
-    let content = view! {
-        <h1 class="heading-xl">"Page not found"</h1>
-        <p>{message}</p>
-        {back.map(|(href, label)| view! { <p><a href=href>{label}</a></p> })}
-        <p><a href="/apis">"Browse the API catalogue"</a></p>
-    };
-    document("Page not found".into(), frame, content)
-}
-
-/// A plain error page: something failed on the server.
-pub fn error_page(frame: &Frame, message: String) -> String {
-    let content = view! {
-        <h1 class="heading-xl">"Sorry, there is a problem with the service"</h1>
-        <p>{message}</p>
-        <p><a href="/apis">"Browse the API catalogue"</a></p>
-    };
-    document("Problem with the service".into(), frame, content)
 }

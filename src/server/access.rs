@@ -112,29 +112,21 @@ pub async fn enforce(State(guard): State<Guard>, request: Request, next: Next) -
 /// The signed-in user of a session, or `None`; a session past its absolute
 /// timeout, or whose user is gone, is ended here.
 async fn load_caller(state: &AppState, session: &Session) -> Result<Option<Arc<Caller>>, AppError> {
-    let user_id: Option<i64> = session.get(keys::USER_ID).await.map_err(session_error)?;
+    let user_id: Option<i64> = session.get(keys::USER_ID).await?;
     let Some(user_id) = user_id else {
         return Ok(None);
     };
-    let signed_in_at: i64 = session
-        .get(keys::SIGNED_IN_AT)
-        .await
-        .map_err(session_error)?
-        .unwrap_or(0);
+    let signed_in_at: i64 = session.get(keys::SIGNED_IN_AT).await?.unwrap_or(0);
     let now = state.clock.now().unix_timestamp();
     if now - signed_in_at > keys::ABSOLUTE_TIMEOUT.whole_seconds() {
-        session.flush().await.map_err(session_error)?;
+        session.flush().await?;
         return Ok(None);
     }
     let Some(user) = repo::load_user(state.db.pool(), user_id).await? else {
-        session.flush().await.map_err(session_error)?;
+        session.flush().await?;
         return Ok(None);
     };
-    let csrf_token: String = session
-        .get(keys::CSRF)
-        .await
-        .map_err(session_error)?
-        .unwrap_or_default();
+    let csrf_token: String = session.get(keys::CSRF).await?.unwrap_or_default();
     let config = state.auth.providers.config();
     let named_admin = user
         .identities
@@ -150,10 +142,6 @@ async fn load_caller(state: &AppState, session: &Session) -> Result<Option<Arc<C
         created_at: user.created_at,
         csrf_token,
     })))
-}
-
-fn session_error(err: tower_sessions::session::Error) -> AppError {
-    AppError::Internal(anyhow::anyhow!("session store: {err}"))
 }
 
 /// The path segment at the position of `name` in the route pattern.
@@ -188,7 +176,10 @@ async fn refuse(guard: &Guard, refusal: Refusal, request: Request) -> Response {
             parts.extensions.insert(crate::app::StaticPage);
             let page = Request::from_parts(parts, Body::empty());
             let future = {
-                let render = guard.render.lock().expect("renderer lock");
+                let render = guard
+                    .render
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
                 (*render)(page)
             };
             let mut response = future.await;

@@ -45,6 +45,12 @@ impl From<sqlx::Error> for AppError {
     }
 }
 
+impl From<tower_sessions::session::Error> for AppError {
+    fn from(err: tower_sessions::session::Error) -> Self {
+        Self::Internal(anyhow::anyhow!("session store: {err}"))
+    }
+}
+
 impl AppError {
     /// The problem document shown to the caller, logging what must be logged.
     pub fn to_problem(&self) -> Problem {
