@@ -120,6 +120,7 @@ async fn run(path: PathBuf, baseline_kb: Option<u64>) -> Result<()> {
                 label: None,
                 text: &text,
                 publish: true,
+                actor: None,
             },
         )
         .await
@@ -278,6 +279,7 @@ async fn browse(portal: &str, db: &Db, clock: &Clock, text: &str) -> Result<Page
             label: None,
             text,
             publish: true,
+            actor: None,
         },
     )
     .await

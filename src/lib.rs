@@ -4,12 +4,13 @@
 //! the browser bundle that makes the server-rendered pages interactive.
 
 pub mod app;
-#[cfg(feature = "ssr")]
 pub mod audit;
 pub mod auth;
 pub mod catalogue;
 pub mod openapi;
+pub mod platform;
 pub mod tenants;
+pub mod tokens;
 
 #[cfg(feature = "ssr")]
 pub mod db;
@@ -19,6 +20,10 @@ pub mod demo;
 pub mod gateway;
 #[cfg(feature = "ssr")]
 pub mod reference;
+#[cfg(feature = "ssr")]
+pub mod rest;
+#[cfg(feature = "ssr")]
+pub mod secret;
 #[cfg(feature = "ssr")]
 pub mod server;
 

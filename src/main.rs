@@ -45,12 +45,19 @@ async fn import(
     use portico::openapi::import::{import, ImportRequest};
     let text = portico::openapi::source::read_document(&args.source).await?;
     let db = open_database(&config).await?;
+    // The operator's import is on the record too, as the command line's.
+    let actor = portico::audit::Actor {
+        user_id: None,
+        name: portico::auth::service::COMMAND_LINE.to_owned(),
+        client_addr: None,
+    };
     let request = ImportRequest {
         agency: &args.agency,
         api: &args.api,
         label: args.label.as_deref(),
         text: &text,
         publish: args.publish,
+        actor: Some(&actor),
     };
     let result = import(&db, &portico::server::clock::Clock::system(), request).await;
     db.close().await;

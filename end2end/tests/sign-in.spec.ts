@@ -141,7 +141,7 @@ test('the admin named in the configuration signs in through the agency provider,
   await expect(page.getByRole('heading', { name: 'Platform administration' })).toBeVisible();
   await page.getByRole('link', { name: 'Admin', exact: true }).click();
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Admin');
-  await expect(page.getByText('(named in the configuration)')).toBeVisible();
+  await expect(page.getByRole('cell', { name: 'Named in the configuration' })).toBeVisible();
 
   await page.getByRole('button', { name: 'Sign out' }).click();
   // The provider asks to confirm the sign-out there too.

@@ -2,6 +2,7 @@
 //! (hydration): the HTML shell, the routes, pages and components.
 
 pub mod components;
+pub mod forms;
 pub mod pages;
 pub mod site;
 
@@ -98,6 +99,60 @@ pub fn App() -> impl IntoView {
                     <Route
                         path=(StaticSegment("manage"), ParamSegment("agency"))
                         view=ManagePage
+                        ssr=SsrMode::Async
+                    />
+                    // Publishing: each `new` page before the parameter it would match.
+                    <Route
+                        path=(StaticSegment("manage"), ParamSegment("agency"), StaticSegment("apis"), StaticSegment("new"))
+                        view=pages::manage_api_new::NewApiPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("manage"), ParamSegment("agency"), StaticSegment("apis"), ParamSegment("api"))
+                        view=pages::manage_api::ManageApiPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("manage"), ParamSegment("agency"), StaticSegment("apis"), ParamSegment("api"), StaticSegment("guides"), StaticSegment("new"))
+                        view=pages::manage_guide::GuideEditorPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("manage"), ParamSegment("agency"), StaticSegment("apis"), ParamSegment("api"), StaticSegment("guides"), ParamSegment("guide"))
+                        view=pages::manage_guide::GuideEditorPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("apis"), ParamSegment("agency"), ParamSegment("api"), StaticSegment("guides"), ParamSegment("guide"))
+                        view=pages::guide::GuidePage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("admin"), StaticSegment("agencies"), StaticSegment("new"))
+                        view=pages::admin_agency::NewAgencyPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("admin"), StaticSegment("agencies"), ParamSegment("agency"))
+                        view=pages::admin_agency::AdminAgencyPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route path=(StaticSegment("admin"), StaticSegment("settings")) view=pages::settings::SettingsPage ssr=SsrMode::Async/>
+                    <Route path=(StaticSegment("admin"), StaticSegment("audit")) view=pages::audit::AuditLogPage ssr=SsrMode::Async/>
+                    <Route
+                        path=(StaticSegment("manage"), ParamSegment("agency"), StaticSegment("audit"))
+                        view=pages::audit::AuditLogPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("invitations"), ParamSegment("token"))
+                        view=pages::invitation::InvitationPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route path=StaticSegment("terms") view=pages::settings::TermsPage ssr=SsrMode::Async/>
+                    <Route
+                        path=(StaticSegment("manage"), ParamSegment("agency"), StaticSegment("tokens"))
+                        view=pages::tokens::TokensPage
                         ssr=SsrMode::Async
                     />
                 </Routes>

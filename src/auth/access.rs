@@ -27,6 +27,11 @@ pub enum Need {
     /// A signed-in user; the agency comes from the function's arguments and
     /// the function checks it with [`require_member`] first.
     AgencyArgument(Role),
+    /// A personal access token of the agency in the route's `{agency}`
+    /// segment, not a session: the middleware lets the request through and
+    /// the handler's extractor (`crate::tokens::bearer::AgencyToken`) does
+    /// the whole check (401 for a bad token, 403 for another agency's).
+    AgencyToken,
 }
 
 /// The signed-in user making a request.
@@ -85,14 +90,14 @@ impl From<Refusal> for AppError {
 /// The check. `agency` is the slug named by the route, for
 /// [`Need::Agency`] (and by the arguments, for [`Need::AgencyArgument`]).
 pub fn authorize(caller: Option<&Caller>, need: Need, agency: Option<&str>) -> Result<(), Refusal> {
-    if need == Need::Anyone {
+    if matches!(need, Need::Anyone | Need::AgencyToken) {
         return Ok(());
     }
     let Some(caller) = caller else {
         return Err(Refusal::SignInNeeded);
     };
     let allowed = match need {
-        Need::Anyone | Need::SignedIn => true,
+        Need::Anyone | Need::AgencyToken | Need::SignedIn => true,
         Need::Admin => caller.admin,
         Need::Agency(role) | Need::AgencyArgument(role) => match agency {
             Some(slug) => caller.role_in(slug).is_some_and(|held| held >= role),
@@ -122,6 +127,46 @@ impl<S: Send + Sync> FromRequestParts<S> for SignedIn {
             Some(CallerSlot(Some(caller))) => Ok(SignedIn(caller.clone())),
             _ => Err(AppError::SignInNeeded),
         }
+    }
+}
+
+/// A signed-in caller who is about to change something, for form and REST
+/// handlers: the caller, and the actor their audit events name (with the
+/// address the request came from). Refuses the anonymous with 401.
+pub struct Acting {
+    pub caller: Arc<Caller>,
+    pub actor: crate::audit::Actor,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Acting {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let SignedIn(caller) = SignedIn::from_request_parts(parts, state).await?;
+        let client_addr = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|info| info.0.ip().to_string());
+        Ok(Acting {
+            actor: crate::audit::Actor {
+                user_id: Some(caller.user_id),
+                name: caller.name.clone(),
+                client_addr,
+            },
+            caller,
+        })
+    }
+}
+
+impl Acting {
+    /// Refuses unless the caller holds at least `role` in the agency.
+    pub fn require_member(&self, agency: &str, role: Role) -> Result<(), AppError> {
+        authorize(Some(&self.caller), Need::Agency(role), Some(agency)).map_err(AppError::from)
+    }
+
+    /// Refuses unless the caller is a platform admin.
+    pub fn require_admin(&self) -> Result<(), AppError> {
+        authorize(Some(&self.caller), Need::Admin, None).map_err(AppError::from)
     }
 }
 

@@ -298,15 +298,48 @@ pub async fn dev_sign_in(
         &stamp,
     )
     .await?;
+    // What the demo person is given is on the record like any other grant,
+    // the first time (or again after someone took it away).
+    let provisioning = crate::audit::Actor {
+        user_id: None,
+        name: "development sign-in".into(),
+        client_addr: None,
+    };
+    let target = format!("dev:{}", person.subject());
     match person {
         DemoPerson::Owner => {
             if let Some(tenant_id) =
                 crate::tenants::repo::find_id(&mut tx, DEMO_OWNED_AGENCY).await?
             {
-                repo::set_membership(&mut tx, user_id, tenant_id, Role::Owner, &stamp).await?;
+                let previous = repo::membership_role(&mut tx, user_id, tenant_id).await?;
+                if previous != Some(Role::Owner) {
+                    repo::set_membership(&mut tx, user_id, tenant_id, Role::Owner, &stamp)
+                        .await?;
+                    let detail = serde_json::json!({
+                        "role": "owner",
+                        "previous": previous.map(Role::as_str),
+                    });
+                    crate::audit::record(
+                        &mut tx,
+                        &provisioning.event(Some(tenant_id), "membership.set", &target, detail),
+                        &stamp,
+                    )
+                    .await?;
+                }
             }
         }
-        DemoPerson::Admin => repo::set_admin_granted(&mut tx, user_id, true, &stamp).await?,
+        DemoPerson::Admin => {
+            if !repo::admin_granted(&mut tx, user_id).await? {
+                repo::set_admin_granted(&mut tx, user_id, true, &stamp).await?;
+                let detail = serde_json::json!({ "admin": true, "user": user_id });
+                crate::audit::record(
+                    &mut tx,
+                    &provisioning.event(None, "admin.grant", &target, detail),
+                    &stamp,
+                )
+                .await?;
+            }
+        }
         DemoPerson::Developer => {}
     }
     tx.commit().await?;

@@ -201,23 +201,69 @@ pub async fn set_admin_granted(
     Ok(())
 }
 
-/// The members of an agency: (name, email, role).
-pub async fn list_members(
-    pool: &AnyPool,
-    tenant_id: i64,
-) -> sqlx::Result<Vec<(String, Option<String>, Role)>> {
-    let rows: Vec<(String, Option<String>, String)> = sqlx::query_as(
-        "select u.display_name, u.email, m.role from membership m \
-         join user_account u on u.id = m.user_id where m.tenant_id = $1 \
+/// A member of an agency, as its pages list them.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct MemberRecord {
+    pub user_id: i64,
+    pub name: String,
+    pub email: Option<String>,
+    pub role: String,
+    pub since: String,
+}
+
+/// The members of an agency, owners first.
+pub async fn list_members(pool: &AnyPool, tenant_id: i64) -> sqlx::Result<Vec<MemberRecord>> {
+    sqlx::query_as(
+        "select u.id as user_id, u.display_name as name, u.email, m.role, m.created_at as since \
+         from membership m join user_account u on u.id = m.user_id where m.tenant_id = $1 \
          order by m.role desc, u.display_name",
     )
     .bind(tenant_id)
     .fetch_all(pool)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|(name, email, role)| Some((name, email, Role::parse(&role)?)))
-        .collect())
+    .await
+}
+
+/// Ends a membership; returns whether there was one.
+pub async fn remove_membership(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    tenant_id: i64,
+) -> sqlx::Result<bool> {
+    let done = sqlx::query("delete from membership where user_id = $1 and tenant_id = $2")
+        .bind(user_id)
+        .bind(tenant_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// How many owners the agency has.
+pub async fn count_owners(conn: &mut AnyConnection, tenant_id: i64) -> sqlx::Result<i64> {
+    let (count,): (i64,) =
+        sqlx::query_as("select count(*) from membership where tenant_id = $1 and role = 'owner'")
+            .bind(tenant_id)
+            .fetch_one(&mut *conn)
+            .await?;
+    Ok(count)
+}
+
+/// A user's name, if the user exists.
+pub async fn display_name(conn: &mut AnyConnection, user_id: i64) -> sqlx::Result<Option<String>> {
+    let row: Option<(String,)> =
+        sqlx::query_as("select display_name from user_account where id = $1")
+            .bind(user_id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    Ok(row.map(|(name,)| name))
+}
+
+/// Whether the user holds admin rights granted in the portal.
+pub async fn admin_granted(conn: &mut AnyConnection, user_id: i64) -> sqlx::Result<bool> {
+    let row: Option<(i64,)> = sqlx::query_as("select admin_granted from user_account where id = $1")
+        .bind(user_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok(row.is_some_and(|(granted,)| granted == 1))
 }
 
 /// How many members each agency has, by tenant id.

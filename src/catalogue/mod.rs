@@ -3,6 +3,7 @@
 //! `api_operation` and `plan` tables and their full-text indexes.
 
 pub mod model;
+pub mod publish;
 pub mod server_fns;
 pub mod slug;
 

@@ -156,6 +156,14 @@ pub struct ApiDetail {
     pub overview_html: String,
     /// The groups of operations of the default version, for the reference.
     pub reference_tags: Vec<ReferenceTag>,
+    /// The day a deprecated API stops answering (`YYYY-MM-DD`).
+    pub sunset_at: Option<String>,
+    /// The guides its agency wrote, in their order.
+    pub guides: Vec<super::publish::model::GuideRow>,
+    /// Whether the catalogue lists the API. An unlisted one (a draft, a
+    /// private or retired API) is shown to its agency's members alone, as
+    /// a preview.
+    pub listed: bool,
 }
 
 /// A group of operations in an API's reference.

@@ -13,19 +13,22 @@ pub async fn load_catalogue(filter: CatalogueFilter) -> Result<CataloguePage, Se
     Ok(super::service::catalogue_page(&state.db, filter).await?)
 }
 
-/// One API's page; `None` when the public catalogue does not list it.
+/// One API's page; `None` when the visitor may not see it (the catalogue
+/// does not list it, and they are not a member of its agency).
 #[server(prefix = "/fn", endpoint = "api_detail", input = GetUrl)]
 pub async fn load_api_detail(
     agency: String,
     api: String,
 ) -> Result<Option<ApiDetail>, ServerFnError> {
     let state = crate::server::state::app_state()?;
+    let member = crate::auth::access::current_caller()
+        .is_some_and(|caller| caller.role_in(&agency).is_some());
     Ok(super::service::api_detail(
         &state.db,
         &state.reference,
         &state.gateway_url,
-        &agency,
-        &api,
+        (&agency, &api),
+        member,
     )
     .await?)
 }

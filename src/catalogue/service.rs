@@ -81,16 +81,17 @@ pub async fn backfill_operations(db: &Db, now: &str) -> anyhow::Result<usize> {
     Ok(filled)
 }
 
-/// The page of one listed API, or `None` if the catalogue does not list it.
+/// The page of one API, or `None` if the visitor may not see it: the
+/// catalogue lists it, or the visitor is a `member` of its agency.
 pub async fn api_detail(
     db: &Db,
     documents: &crate::reference::cache::DocumentCache,
     gateway_url: &str,
-    agency: &str,
-    api: &str,
+    (agency, api): (&str, &str),
+    member: bool,
 ) -> Result<Option<ApiDetail>, AppError> {
     let pool = db.pool();
-    let Some(listed) = repo::find_listed(pool, agency, api).await? else {
+    let Some((listed, is_listed)) = repo::find_visible(pool, agency, api, member).await? else {
         return Ok(None);
     };
     let reference_tags = match repo::find_version(pool, listed.id, None).await? {
@@ -122,6 +123,9 @@ pub async fn api_detail(
         ),
         versions: repo::list_versions(pool, listed.id).await?,
         plans: repo::list_active_plans(pool, listed.id).await?,
+        sunset_at: repo::sunset_of(pool, listed.id).await?,
+        guides: repo::list_guides(pool, listed.id).await?,
+        listed: is_listed,
         api: listed.summary,
     }))
 }

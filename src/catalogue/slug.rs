@@ -32,6 +32,27 @@ impl Slug {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The slug a name suggests, for a form whose slug was left empty:
+    /// lowercase ASCII letters and digits, anything else one hyphen, at most
+    /// 64 characters (`Train Travel API` gives `train-travel-api`). A name
+    /// that leaves nothing usable (no ASCII letter first) is refused with
+    /// the same sentence as [`Slug::parse`], so the person types one.
+    pub fn from_name(name: &str) -> Result<Self, String> {
+        let mut out = String::with_capacity(name.len());
+        for c in name.trim().chars() {
+            if c.is_ascii_alphanumeric() {
+                out.push(c.to_ascii_lowercase());
+            } else if !out.is_empty() && !out.ends_with('-') {
+                out.push('-');
+            }
+        }
+        let mut out = out.trim_start_matches(|c: char| c.is_ascii_digit() || c == '-');
+        if out.len() > 64 {
+            out = &out[..64];
+        }
+        Self::parse(out.trim_end_matches('-'))
+    }
 }
 
 impl fmt::Display for Slug {
@@ -69,6 +90,16 @@ mod tests {
         for ok in ["demo-ipo", "train-travel", "v2", "a1-b2"] {
             assert_eq!(Slug::parse(ok).unwrap().as_str(), ok);
         }
+    }
+
+    #[test]
+    fn a_name_suggests_a_slug() {
+        let slug = |name: &str| Slug::from_name(name).map(|s| s.to_string());
+        assert_eq!(slug("Train Travel API").as_deref(), Ok("train-travel-api"));
+        assert_eq!(slug("  Pets & Stores (v2) ").as_deref(), Ok("pets-stores-v2"));
+        assert_eq!(slug("2024 Tax Returns").as_deref(), Ok("tax-returns"));
+        assert_eq!(slug(&"Long ".repeat(20)).map(|s| s.len()), Ok(64));
+        assert!(slug("日本").is_err());
     }
 
     #[test]

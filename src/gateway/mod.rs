@@ -93,6 +93,11 @@ async fn process(
     })?;
     ctx.api_id = Some(route.api.api_id);
     ctx.route = Some(format!("/{}/{}", route.api.agency, route.api.api));
+    if route.api.suspended {
+        return Err(Problem::service_unavailable(
+            "The agency that publishes this API is suspended on this portal: its APIs are unavailable until it is reactivated.",
+        ));
+    }
     if route.api.access_mode == AccessMode::Key {
         return Err(Problem::unauthenticated(
             "This API needs an API key. Send it in the x-api-key header.",

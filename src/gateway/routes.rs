@@ -28,6 +28,8 @@ pub struct ApiRoute {
     pub access_mode: AccessMode,
     /// Upstream base URL, without a trailing slash.
     pub upstream: String,
+    /// The agency is suspended: calls answer 503 and reach no upstream.
+    pub suspended: bool,
 }
 
 /// A route matched for one request path.
@@ -76,6 +78,7 @@ impl RouteTable {
                 api: row.api_slug.clone(),
                 access_mode,
                 upstream: row.upstream_url.trim_end_matches('/').to_owned(),
+                suspended: row.agency_status != "active",
             };
             table.insert((row.agency_slug, row.api_slug), Arc::new(route));
         }
@@ -128,6 +131,7 @@ mod tests {
             api: "returns".into(),
             access_mode: AccessMode::Open,
             upstream: "http://upstream.test/v1".into(),
+            suspended: false,
         }])
     }
 

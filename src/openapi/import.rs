@@ -151,6 +151,10 @@ pub struct ImportRequest<'a> {
     pub text: &'a str,
     /// Make a newly created API published (and public) at once.
     pub publish: bool,
+    /// Who imports, for the audit log: with an actor, the import records
+    /// `version.publish` (and `api.create` when it created the API) in its
+    /// own transaction. `None` records nothing (the command line, seeding).
+    pub actor: Option<&'a crate::audit::Actor>,
 }
 
 /// Why an import stored nothing.
@@ -274,6 +278,18 @@ pub async fn import(
     )
     .await?;
     catalogue::set_default_version(&mut tx, api_id, version_id, &now).await?;
+    if let Some(actor) = request.actor {
+        record_import(
+            &mut tx,
+            actor,
+            tenant_id,
+            &request,
+            &label,
+            api_created,
+            &now,
+        )
+        .await?;
+    }
     tx.commit()
         .await
         .context("committing the import")
@@ -299,6 +315,42 @@ pub async fn import(
         api_created,
         warnings,
     })
+}
+
+/// The audit events of an import by a person, on the import's connection.
+async fn record_import(
+    conn: &mut sqlx::AnyConnection,
+    actor: &crate::audit::Actor,
+    tenant_id: i64,
+    request: &ImportRequest<'_>,
+    label: &str,
+    api_created: bool,
+    now: &str,
+) -> sqlx::Result<()> {
+    let target = format!("{}/{}", request.agency, request.api);
+    if api_created {
+        let (visibility, lifecycle) = if request.publish {
+            ("public", "published")
+        } else {
+            ("private", "draft")
+        };
+        let detail = serde_json::json!({ "after": {
+            "slug": request.api.as_str(), "visibility": visibility, "lifecycle": lifecycle,
+        } });
+        crate::audit::record(
+            conn,
+            &actor.event(Some(tenant_id), "api.create", &target, detail),
+            now,
+        )
+        .await?;
+    }
+    let detail = serde_json::json!({ "version": label });
+    crate::audit::record(
+        conn,
+        &actor.event(Some(tenant_id), "version.publish", &target, detail),
+        now,
+    )
+    .await
 }
 
 /// The normalised document as JSON text, written into a buffer the size of

@@ -79,3 +79,73 @@ async fn fetch(url: &str) -> anyhow::Result<Vec<u8>> {
         .map_err(|err| anyhow::anyhow!("reading {url}: {err}"))?;
     Ok(body.to_bytes().to_vec())
 }
+
+/// How long the portal waits for a document it was asked to fetch.
+const FETCH_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// Fetches a document from an `http://` or `https://` URL that an agency
+/// member typed into the portal's publishing form. The error is a sentence
+/// for the form.
+///
+/// This is a server-side request to an address a user chose (SSRF): it can
+/// reach what the server can reach, internal addresses included. Only
+/// signed-in members of an agency can ask for it, every other scheme is
+/// refused, the body is bounded by [`MAX_BYTES`] and the whole fetch by
+/// [`FETCH_TIMEOUT`], and the answer is only ever parsed as an OpenAPI
+/// document (a failure shows our sentence, never the response body).
+pub async fn fetch_url(url: &str) -> Result<String, String> {
+    let parsed = url::Url::parse(url.trim()).map_err(|_| {
+        "Enter the document's address as a full URL, like https://example.gov/openapi.json"
+            .to_string()
+    })?;
+    if !matches!(parsed.scheme(), "http" | "https") || parsed.host_str().is_none() {
+        return Err("The document's address must start with http:// or https://".into());
+    }
+    let client = reqwest::Client::builder()
+        .timeout(FETCH_TIMEOUT)
+        .redirect(reqwest::redirect::Policy::limited(5))
+        .build()
+        .map_err(|err| {
+            tracing::error!(error = %err, "building the document fetch client");
+            "Portico could not fetch the document. Upload the file instead.".to_string()
+        })?;
+    let unreachable = |err: reqwest::Error| {
+        tracing::info!(error = %err, "fetching a document for the portal");
+        if err.is_timeout() {
+            format!(
+                "{parsed} did not answer within {} seconds. Upload the file instead.",
+                FETCH_TIMEOUT.as_secs()
+            )
+        } else {
+            format!(
+                "Portico could not fetch {parsed}. Check the address, or upload the file instead."
+            )
+        }
+    };
+    let mut response = client
+        .get(parsed.clone())
+        .header(
+            reqwest::header::ACCEPT,
+            "application/json, application/yaml, text/yaml, */*",
+        )
+        .send()
+        .await
+        .map_err(unreachable)?;
+    if !response.status().is_success() {
+        return Err(format!(
+            "{parsed} answered {}: check the address, or upload the file instead.",
+            response.status()
+        ));
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(unreachable)? {
+        if body.len() + chunk.len() > MAX_BYTES {
+            return Err(format!(
+                "The document is larger than {} MB.",
+                MAX_BYTES / 1024 / 1024
+            ));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    String::from_utf8(body).map_err(|_| "The document is not UTF-8 text.".to_string())
+}

@@ -55,6 +55,10 @@ pub struct Guard {
 /// Largest form body read for its CSRF token.
 const FORM_LIMIT: usize = 4 * 1024 * 1024;
 
+/// Largest upload (a form with a file: an OpenAPI document) read for its
+/// CSRF token: the largest document Portico imports, and room for the rest.
+const UPLOAD_LIMIT: usize = crate::openapi::source::MAX_BYTES + 1024 * 1024;
+
 /// Name of the hidden form field with the CSRF token.
 pub const CSRF_FIELD: &str = "csrf_token";
 /// Header alternative to the form field.
@@ -95,7 +99,10 @@ pub async fn enforce(State(guard): State<Guard>, request: Request, next: Next) -
         return refuse(&guard, refusal, request).await;
     }
 
-    if is_state_changing(request.method()) {
+    // A bearer token is not sent by browsers on their own, as cookies are:
+    // a token route cannot be forged from another site, and CI sends no
+    // CSRF token.
+    if is_state_changing(request.method()) && need != Need::AgencyToken {
         let token = match &session {
             Some(session) => session.get::<String>(keys::CSRF).await.ok().flatten(),
             None => None,
@@ -248,27 +255,54 @@ async fn check_csrf(
             Err(refused("header token"))
         };
     }
-    let is_form = request
+    let content_type = request
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|ct| ct.starts_with("application/x-www-form-urlencoded"));
-    if !is_form {
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    let multipart = content_type.starts_with("multipart/form-data");
+    if !multipart && !content_type.starts_with("application/x-www-form-urlencoded") {
         return Err(refused("no token"));
     }
     let (parts, body) = request.into_parts();
-    let bytes = axum::body::to_bytes(body, FORM_LIMIT).await.map_err(|_| {
-        AppError::Invalid("The form is larger than Portico accepts (4 MB).".into()).into_response()
+    let limit = if multipart { UPLOAD_LIMIT } else { FORM_LIMIT };
+    let bytes = axum::body::to_bytes(body, limit).await.map_err(|_| {
+        AppError::Invalid(format!(
+            "The form is larger than Portico accepts ({} MB).",
+            limit / 1024 / 1024
+        ))
+        .into_response()
     })?;
-    let sent = url::form_urlencoded::parse(&bytes)
-        .find(|(name, _)| name == CSRF_FIELD)
-        .map(|(_, value)| value.into_owned());
+    let sent = if multipart {
+        multipart_token(&parts, bytes.clone()).await
+    } else {
+        url::form_urlencoded::parse(&bytes)
+            .find(|(name, _)| name == CSRF_FIELD)
+            .map(|(_, value)| value.into_owned())
+    };
     match sent {
         Some(sent) if constant_time_eq(sent.as_bytes(), expected.as_bytes()) => {
             Ok(Request::from_parts(parts, Body::from(bytes)))
         }
         _ => Err(refused("form token")),
     }
+}
+
+/// The CSRF field of a multipart form (a form with a file), read from a
+/// copy of the buffered body.
+async fn multipart_token(parts: &http::request::Parts, bytes: axum::body::Bytes) -> Option<String> {
+    use axum::extract::FromRequest;
+
+    let mut copy = Request::new(Body::from(bytes));
+    *copy.headers_mut() = parts.headers.clone();
+    let mut form = axum::extract::Multipart::from_request(copy, &()).await.ok()?;
+    while let Ok(Some(field)) = form.next_field().await {
+        if field.name() == Some(CSRF_FIELD) {
+            return field.text().await.ok();
+        }
+    }
+    None
 }
 
 #[cfg(test)]

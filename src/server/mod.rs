@@ -5,6 +5,7 @@ pub mod access;
 pub mod clock;
 pub mod config;
 pub mod error;
+pub mod flash;
 pub mod health;
 pub mod portal;
 pub mod problem;

@@ -22,7 +22,7 @@ use crate::auth::access::Need;
 use crate::auth::handlers as auth;
 use crate::auth::model::Role;
 use crate::reference::handlers as reference;
-use crate::{catalogue, demo};
+use crate::{catalogue, demo, rest, tokens};
 
 /// The Leptos pages and what each needs. A page route without an entry
 /// here is refused (and the access test fails).
@@ -37,6 +37,19 @@ pub const PAGE_RULES: &[(&str, Need)] = &[
     ("/account", Need::SignedIn),
     ("/admin", Need::Admin),
     ("/manage/{agency}", Need::Agency(Role::Maintainer)),
+    ("/admin/agencies/new", Need::Admin),
+    ("/admin/agencies/{agency}", Need::Admin),
+    ("/admin/settings", Need::Admin),
+    ("/admin/audit", Need::Admin),
+    ("/manage/{agency}/audit", Need::Agency(Role::Owner)),
+    ("/invitations/{token}", Need::SignedIn),
+    ("/terms", Need::Anyone),
+    ("/manage/{agency}/apis/new", Need::Agency(Role::Maintainer)),
+    ("/manage/{agency}/apis/{api}", Need::Agency(Role::Maintainer)),
+    ("/manage/{agency}/apis/{api}/guides/new", Need::Agency(Role::Maintainer)),
+    ("/manage/{agency}/apis/{api}/guides/{guide}", Need::Agency(Role::Maintainer)),
+    ("/apis/{agency}/{api}/guides/{guide}", Need::Anyone),
+    ("/manage/{agency}/tokens", Need::Agency(Role::Maintainer)),
 ];
 
 /// The server functions and what each needs. The functions check again
@@ -52,6 +65,18 @@ pub const SERVER_FN_RULES: &[(&str, Need)] = &[
     ("/fn/account", Need::SignedIn),
     ("/fn/admin_overview", Need::Admin),
     ("/fn/agency_console", Need::AgencyArgument(Role::Maintainer)),
+    ("/fn/admin_form", Need::Admin),
+    ("/fn/admin_agency", Need::Admin),
+    ("/fn/platform_settings", Need::Admin),
+    ("/fn/terms", Need::Anyone),
+    ("/fn/invitation", Need::SignedIn),
+    // With an agency, its owners' log; without, the admins' (the function checks).
+    ("/fn/audit_log", Need::AgencyArgument(Role::Owner)),
+    ("/fn/manage_new_api", Need::AgencyArgument(Role::Maintainer)),
+    ("/fn/manage_api", Need::AgencyArgument(Role::Maintainer)),
+    ("/fn/manage_guide", Need::AgencyArgument(Role::Maintainer)),
+    ("/fn/guide", Need::Anyone),
+    ("/fn/tokens_page", Need::AgencyArgument(Role::Maintainer)),
 ];
 
 /// A hand-written route: its path, what it needs, its handlers.
@@ -94,7 +119,28 @@ fn handwritten(dev: bool) -> Vec<Route> {
         open("/sign-in/{provider}/callback", get(auth::callback)),
         open("/sign-out", post(auth::sign_out)),
         open("/.well-known/jwks.json", get(auth::jwks)),
+        // Personal access tokens, and publishing from CI with one.
+        (
+            "/manage/{agency}/tokens".into(),
+            Need::Agency(Role::Maintainer),
+            post(tokens::handlers::create),
+        ),
+        (
+            "/manage/{agency}/tokens/{id}/revoke".into(),
+            Need::Agency(Role::Maintainer),
+            post(tokens::handlers::revoke),
+        ),
+        (
+            "/api/v1/agencies/{agency}/apis/{api}/versions".into(),
+            Need::AgencyToken,
+            post(rest::handlers::publish_version).layer(axum::extract::DefaultBodyLimit::max(
+                crate::openapi::source::MAX_BYTES,
+            )),
+        ),
+        open("/api/v1/openapi.json", get(rest::handlers::openapi_document)),
     ];
+    routes.extend(publishing());
+    routes.extend(tenancy_routes());
     if dev {
         routes.push(open("/dev/sign-in", post(auth::dev_sign_in)));
         routes.push(open(
@@ -107,6 +153,78 @@ fn handwritten(dev: bool) -> Vec<Route> {
         ));
     }
     routes
+}
+
+/// Publishing from the browser: the forms of an agency's APIs and guides
+/// (their pages are Leptos pages in `PAGE_RULES`).
+fn publishing() -> Vec<Route> {
+    use catalogue::publish::{guides, handlers as publish};
+    let upload_limit =
+        || axum::extract::DefaultBodyLimit::max(crate::openapi::source::MAX_BYTES + 1024 * 1024);
+    let maintainers = |path: &str, handlers: MethodRouter<AppState>| {
+        (path.to_string(), Need::Agency(Role::Maintainer), handlers)
+    };
+    vec![
+        maintainers(
+            "/manage/{agency}/apis",
+            get(publish::list_apis).post(publish::create_api).layer(upload_limit()),
+        ),
+        maintainers(
+            "/manage/{agency}/apis/{api}/settings",
+            post(publish::update_settings),
+        ),
+        maintainers(
+            "/manage/{agency}/apis/{api}/versions",
+            post(publish::upload_version).layer(upload_limit()),
+        ),
+        maintainers(
+            "/manage/{agency}/apis/{api}/default-version",
+            post(publish::set_default_version),
+        ),
+        maintainers("/manage/{agency}/apis/{api}/guides", post(guides::create_guide)),
+        maintainers(
+            "/manage/{agency}/apis/{api}/guides/{guide}/update",
+            post(guides::update_guide),
+        ),
+        maintainers(
+            "/manage/{agency}/apis/{api}/guides/{guide}/delete",
+            post(guides::delete_guide),
+        ),
+    ]
+}
+
+/// The forms of the admin area and of agency owners, and the audit log's CSV.
+fn tenancy_routes() -> Vec<Route> {
+    use crate::audit::handlers as audit;
+    use crate::platform::handlers as platform;
+    use crate::tenants::handlers as tenants;
+    let admin = |path: &str, handlers: MethodRouter<AppState>| (path.to_string(), Need::Admin, handlers);
+    let owner = |path: &str, handlers: MethodRouter<AppState>| {
+        (path.to_string(), Need::Agency(Role::Owner), handlers)
+    };
+    vec![
+        admin("/admin/agencies", post(tenants::create_agency)),
+        admin("/admin/agencies/{agency}", post(tenants::update_agency)),
+        admin("/admin/agencies/{agency}/status", post(tenants::set_agency_status)),
+        admin("/admin/agencies/{agency}/owners", post(tenants::name_owner)),
+        admin("/admin/agencies/{agency}/invitations", post(tenants::admin_invite)),
+        admin("/admin/admins", post(tenants::grant_admin)),
+        admin("/admin/admins/{user}/revoke", post(tenants::revoke_admin)),
+        admin("/admin/settings", post(platform::save_settings)),
+        admin("/admin/audit.csv", get(audit::admin_csv)),
+        owner("/manage/{agency}/invitations", post(tenants::owner_invite)),
+        owner(
+            "/manage/{agency}/invitations/{id}/revoke",
+            post(tenants::revoke_invitation),
+        ),
+        owner("/manage/{agency}/members/{user}", post(tenants::set_member)),
+        owner("/manage/{agency}/audit.csv", get(audit::agency_csv)),
+        (
+            "/invitations/{token}".to_string(),
+            Need::SignedIn,
+            post(tenants::accept_invitation),
+        ),
+    ]
 }
 
 /// Every rule of the portal: hand-written routes, pages, server functions.

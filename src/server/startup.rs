@@ -105,6 +105,15 @@ impl Application {
                 "demo data in place"
             );
         }
+        // Portico's own REST API is in the catalogue in every mode (see
+        // crate::rest::ensure_listed for why not with the demo data).
+        let public_url = config
+            .public_url
+            .clone()
+            .unwrap_or_else(|| base_url(portal_addr));
+        if crate::rest::ensure_listed(&db, &clock, &public_url).await? {
+            tracing::info!("Portico's REST API listed in the catalogue");
+        }
         let routes = RouteTable::default();
         let count = routes.reload(&db).await?;
         tracing::info!(routes = count, "gateway routes loaded");

@@ -4,4 +4,12 @@ pub mod model;
 pub mod server_fns;
 
 #[cfg(feature = "ssr")]
+pub mod admins;
+#[cfg(feature = "ssr")]
+pub mod handlers;
+#[cfg(feature = "ssr")]
+pub mod invitations;
+#[cfg(feature = "ssr")]
 pub mod repo;
+#[cfg(feature = "ssr")]
+pub mod service;

@@ -82,3 +82,80 @@ pub async fn list(pool: &sqlx::AnyPool) -> sqlx::Result<Vec<TenantRow>> {
         })
         .collect())
 }
+
+/// An agency with what its admin page shows.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct TenantDetail {
+    pub id: i64,
+    pub slug: String,
+    pub name: String,
+    pub contact_email: Option<String>,
+    pub status: String,
+    pub created_at: String,
+}
+
+/// The agency with this slug, in full.
+pub async fn find_detail(
+    conn: &mut AnyConnection,
+    slug: &str,
+) -> sqlx::Result<Option<TenantDetail>> {
+    sqlx::query_as(
+        "select id, slug, name, contact_email, status, created_at from tenant where slug = $1",
+    )
+    .bind(slug)
+    .fetch_optional(&mut *conn)
+    .await
+}
+
+/// Records a new agency; `None` when the slug is taken.
+pub async fn create(
+    conn: &mut AnyConnection,
+    tenant: &NewTenant<'_>,
+    now: &str,
+) -> sqlx::Result<Option<i64>> {
+    let row: Option<(i64,)> = sqlx::query_as(
+        "insert into tenant (slug, name, contact_email, created_at, updated_at) \
+         values ($1, $2, $3, $4, $4) on conflict (slug) do nothing returning id",
+    )
+    .bind(tenant.slug)
+    .bind(tenant.name)
+    .bind(tenant.contact_email)
+    .bind(now)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(row.map(|(id,)| id))
+}
+
+/// Renames an agency and sets its contact address.
+pub async fn update(
+    conn: &mut AnyConnection,
+    id: i64,
+    name: &str,
+    contact_email: Option<&str>,
+    now: &str,
+) -> sqlx::Result<()> {
+    sqlx::query("update tenant set name = $1, contact_email = $2, updated_at = $3 where id = $4")
+        .bind(name)
+        .bind(contact_email)
+        .bind(now)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Suspends (`suspended`) or reactivates (`active`) an agency.
+pub async fn set_status(
+    conn: &mut AnyConnection,
+    id: i64,
+    status: &str,
+    now: &str,
+) -> sqlx::Result<()> {
+    sqlx::query("update tenant set status = $1, updated_at = $2 where id = $3")
+        .bind(status)
+        .bind(now)
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}

@@ -6,55 +6,11 @@ use std::collections::BTreeSet;
 
 use portico::auth::access::Need;
 use portico::server::portal::{rules, PAGE_RULES, SERVER_FN_RULES};
-use reqwest::header::{COOKIE, LOCATION, ORIGIN, SET_COOKIE};
+use reqwest::header::{COOKIE, LOCATION, ORIGIN};
 
-use crate::helpers::TestApp;
+use crate::helpers::{sign_in, Session, TestApp};
 
 crate::on_both_backends!(every_route_has_a_rule_and_every_rule_holds);
-
-/// A signed-in demo person: the session cookie and its CSRF token.
-struct Session {
-    cookie: String,
-    csrf: String,
-}
-
-async fn sign_in(app: &TestApp, who: &str) -> Session {
-    let response = app
-        .http
-        .post(format!("{}/dev/sign-in", app.portal))
-        .form(&[("who", who)])
-        .send()
-        .await
-        .expect("sign-in sent");
-    assert_eq!(response.status(), 303, "the development sign-in redirects");
-    let cookie = response
-        .headers()
-        .get_all(SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with("portico_session="))
-        .expect("a session cookie")
-        .to_string();
-    assert!(cookie.contains("HttpOnly"), "{cookie}");
-    assert!(cookie.contains("SameSite=Lax"), "{cookie}");
-    let cookie = cookie.split(';').next().unwrap().to_string();
-    let viewer: serde_json::Value = app
-        .http
-        .get(format!("{}/fn/viewer", app.portal))
-        .header(COOKIE, &cookie)
-        .send()
-        .await
-        .expect("viewer sent")
-        .json()
-        .await
-        .expect("the viewer as JSON");
-    let csrf = viewer["csrf_token"]
-        .as_str()
-        .expect("a CSRF token")
-        .to_string();
-    assert!(csrf.len() >= 32, "the token is long enough: {csrf}");
-    Session { cookie, csrf }
-}
 
 /// The path with its parameters filled in.
 fn concrete(pattern: &str, agency: &str) -> String {
@@ -154,8 +110,13 @@ async fn every_route_has_a_rule_and_every_rule_holds(app: TestApp) {
             }
         }
         let expect = |session: &str, allowed: bool, status: u16| {
+            // Allowed: past the access rule. The empty form this test sends
+            // may still be refused as invalid (422) or a made-up id as 400/404.
             if allowed {
-                assert!(status < 400, "{path}: {session} refused with {status}");
+                assert!(
+                    status != 401 && status != 403 && status < 500,
+                    "{path}: {session} refused with {status}"
+                );
             } else {
                 assert_eq!(status, 403, "{path}: {session} must be refused");
             }
@@ -209,11 +170,13 @@ async fn every_route_has_a_rule_and_every_rule_holds(app: TestApp) {
                     call(&app, &path, Some(&owner)).await.status().as_u16(),
                 );
                 let own = concrete(pattern, "demo-transport");
-                expect(
-                    "owner",
-                    true,
-                    call(&app, &own, Some(&owner)).await.status().as_u16(),
-                );
+                let status = call(&app, &own, Some(&owner)).await.status().as_u16();
+                // Let through, to find that the `x` of the path names
+                // nothing there: not a refusal.
+                let placeholder = own.split('/').any(|segment| segment == "x");
+                if !(placeholder && status == 404) {
+                    expect("owner", true, status);
+                }
             }
             Need::AgencyArgument(_) => {
                 let other = format!("{path}?agency=demo-ipo");
@@ -237,6 +200,37 @@ async fn every_route_has_a_rule_and_every_rule_holds(app: TestApp) {
                     "owner",
                     true,
                     call(&app, &own, Some(&owner)).await.status().as_u16(),
+                );
+            }
+            Need::AgencyToken => {
+                // Not a session: a session alone is still no token (401),
+                // another agency's token is refused (403), the agency's
+                // own token gets past the rule.
+                let send = |path: String, token: Option<String>| {
+                    let mut request = app.http.post(format!("{}{path}", app.portal)).body("{}");
+                    if let Some(token) = token {
+                        request = request.bearer_auth(token);
+                    }
+                    async move { request.send().await.expect("request sent") }
+                };
+                let refused = call(&app, &path, Some(&owner)).await;
+                assert_eq!(refused.status(), 401, "{path}: a session is not a token");
+                assert!(
+                    refused.headers().contains_key("www-authenticate"),
+                    "{path}: says which scheme it takes"
+                );
+                let token =
+                    crate::tokens::create_token(&app, &owner, "demo-transport", "access").await;
+                expect(
+                    "a token of another agency",
+                    false,
+                    send(path.clone(), Some(token.clone())).await.status().as_u16(),
+                );
+                let own = concrete(pattern, "demo-transport");
+                expect(
+                    "a token of the agency",
+                    true,
+                    send(own, Some(token)).await.status().as_u16(),
                 );
             }
         }
@@ -315,8 +309,8 @@ async fn every_route_has_a_rule_and_every_rule_holds(app: TestApp) {
 /// The idle timeout lives in the cookie and the row's expiry; the absolute
 /// one is checked on every request against the time of the sign-in.
 mod absolute_timeout {
-    use super::{call, sign_in};
-    use crate::helpers::TestApp;
+    use super::call;
+    use crate::helpers::{sign_in, TestApp};
 
     crate::on_both_backends!(a_session_ends_twelve_hours_after_its_sign_in_however_busy);
 

@@ -22,9 +22,14 @@ async fn lists_published_demo_apis(app: TestApp) {
     assert_eq!(status, 200);
     assert_eq!(
         names(&body),
-        ["Swagger Petstore", "Train Travel API", "USPTO Data Set API"]
+        [
+            "Portico REST API",
+            "Swagger Petstore",
+            "Train Travel API",
+            "USPTO Data Set API"
+        ]
     );
-    let trains = &body["apis"][1];
+    let trains = &body["apis"][2];
     assert_eq!(trains["agency"]["slug"], "demo-transport");
     assert_eq!(trains["agency"]["name"], "Demo Transport Agency");
     assert_eq!(
@@ -33,7 +38,7 @@ async fn lists_published_demo_apis(app: TestApp) {
     );
     assert_eq!(trains["version"], "1.0.0");
     assert_eq!(trains["access_mode"], "key");
-    assert_eq!(body["agencies"].as_array().map(Vec::len), Some(3));
+    assert_eq!(body["agencies"].as_array().map(Vec::len), Some(4));
 }
 
 async fn filters_by_agency_and_tag(app: TestApp) {
@@ -45,7 +50,7 @@ async fn filters_by_agency_and_tag(app: TestApp) {
     let (_, both) = app.get_json(&url("agency=demo-ipo&tag=rail")).await;
     assert!(names(&both).is_empty());
     let (_, blank) = app.get_json(&url("agency=&tag=")).await;
-    assert_eq!(names(&blank).len(), 3, "blank form fields narrow nothing");
+    assert_eq!(names(&blank).len(), 4, "blank form fields narrow nothing");
     let (status, unknown) = app.get_json(&url("agency=no-such-agency")).await;
     assert_eq!(status, 200);
     assert!(names(&unknown).is_empty());
@@ -61,7 +66,7 @@ async fn hides_unlisted_apis(app: TestApp) {
         .await
         .unwrap();
     let (_, body) = app.get_json(&format!("{}/api/v1/apis", app.portal)).await;
-    assert_eq!(names(&body), ["USPTO Data Set API"]);
+    assert_eq!(names(&body), ["Portico REST API", "USPTO Data Set API"]);
     let (status, _) = app
         .get_text(&format!("{}/apis/demo-animals/petstore", app.portal))
         .await;

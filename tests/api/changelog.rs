@@ -83,6 +83,7 @@ async fn import_kennel(app: &TestApp, text: &str) {
             label: None,
             text,
             publish: true,
+            actor: None,
         },
     )
     .await

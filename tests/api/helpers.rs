@@ -8,6 +8,7 @@ use portico::server::config::Config;
 use portico::server::startup::Application;
 use sqlx::Connection;
 use tempfile::TempDir;
+use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
 use tokio::sync::oneshot;
 
 #[derive(Debug, Clone, Copy)]
@@ -133,6 +134,95 @@ impl TestApp {
         let status = response.status().as_u16();
         (status, response.text().await.expect("a text body"))
     }
+}
+
+/// A signed-in demo person: the session cookie and its CSRF token.
+pub struct Session {
+    pub cookie: String,
+    pub csrf: String,
+}
+
+pub async fn sign_in(app: &TestApp, who: &str) -> Session {
+    let response = app
+        .http
+        .post(format!("{}/dev/sign-in", app.portal))
+        .form(&[("who", who)])
+        .send()
+        .await
+        .expect("sign-in sent");
+    assert_eq!(response.status(), 303, "the development sign-in redirects");
+    let cookie = response
+        .headers()
+        .get_all(SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("portico_session="))
+        .expect("a session cookie")
+        .to_string();
+    assert!(cookie.contains("HttpOnly"), "{cookie}");
+    assert!(cookie.contains("SameSite=Lax"), "{cookie}");
+    let cookie = cookie.split(';').next().unwrap().to_string();
+    let viewer: serde_json::Value = app
+        .http
+        .get(format!("{}/fn/viewer", app.portal))
+        .header(COOKIE, &cookie)
+        .send()
+        .await
+        .expect("viewer sent")
+        .json()
+        .await
+        .expect("the viewer as JSON");
+    let csrf = viewer["csrf_token"]
+        .as_str()
+        .expect("a CSRF token")
+        .to_string();
+    assert!(csrf.len() >= 32, "the token is long enough: {csrf}");
+    Session { cookie, csrf }
+}
+
+
+impl TestApp {
+    /// POSTs a form as the signed-in person, with their CSRF token added;
+    /// redirects are not followed.
+    pub async fn post_form(
+        &self,
+        session: &Session,
+        path: &str,
+        fields: &[(&str, &str)],
+    ) -> reqwest::Response {
+        let mut form: Vec<(&str, &str)> = fields.to_vec();
+        form.push(("csrf_token", &session.csrf));
+        self.http
+            .post(format!("{}{path}", self.portal))
+            .header(COOKIE, &session.cookie)
+            .form(&form)
+            .send()
+            .await
+            .expect("form sent")
+    }
+
+    /// GETs a page as the signed-in person: its status and HTML.
+    pub async fn page(&self, session: &Session, path: &str) -> (u16, String) {
+        let response = self
+            .http
+            .get(format!("{}{path}", self.portal))
+            .header(COOKIE, &session.cookie)
+            .send()
+            .await
+            .expect("request sent");
+        let status = response.status().as_u16();
+        (status, response.text().await.expect("a text body"))
+    }
+}
+
+/// Where a redirect leads.
+pub fn location(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get(LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string()
 }
 
 /// Runs each named test (an `async fn(TestApp)` in the enclosing module) once

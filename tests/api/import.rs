@@ -67,6 +67,7 @@ async fn imports_and_renders_every_example_document(app: TestApp) {
                     label: None,
                     text: &text,
                     publish: true,
+                    actor: None,
                 };
                 match import(&app.db, &clock, request).await {
                     Ok(outcome) => {
@@ -111,6 +112,7 @@ async fn a_broken_document_stores_nothing(app: TestApp) {
             label: None,
             text: broken,
             publish: false,
+            actor: None,
         },
     )
     .await
@@ -147,6 +149,7 @@ async fn versions_are_never_overwritten(app: TestApp) {
         label: None,
         text,
         publish: false,
+        actor: None,
     };
     let before = version_count(&app).await;
     let err = import(&app.db, &Clock::system(), request())

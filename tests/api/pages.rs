@@ -43,7 +43,8 @@ async fn pages_render_their_data_on_the_server(app: TestApp) {
         home.contains("<h1 class=\"heading-xl\">Government APIs in one place</h1>"),
         "{home}"
     );
-    assert!(home.contains("3 APIs from 3 agencies"));
+    // The demo's three, and Portico's own REST API.
+    assert!(home.contains("4 APIs from 4 agencies"));
     assert!(
         home.contains("/pkg/portico.js"),
         "the hydration script is referenced"

@@ -155,6 +155,7 @@ async fn nothing_an_agency_writes_runs_as_script(app: TestApp) {
             label: None,
             text: &doc.to_string(),
             publish: true,
+            actor: None,
         },
     )
     .await
@@ -338,6 +339,7 @@ async fn older_versions_stay_readable(app: TestApp) {
             label: None,
             text: &doc.to_string(),
             publish: false,
+            actor: None,
         },
     )
     .await

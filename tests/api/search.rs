@@ -152,6 +152,7 @@ async fn finds_operations_of_the_default_version_only(app: TestApp) {
             label: None,
             text: &text,
             publish: false,
+            actor: None,
         },
     )
     .await
@@ -174,7 +175,7 @@ async fn narrows_by_filters_and_lists_only_listed_apis(app: TestApp) {
     let blank = search(&app, &[("q", "  "), ("agency", "")]).await;
     assert_eq!(
         api_names(&blank).len(),
-        3,
+        4,
         "a blank search lists everything"
     );
 
@@ -229,7 +230,7 @@ async fn hostile_input_is_only_words(app: TestApp) {
     assert_eq!(api_names(&prefix), ["Swagger Petstore"]);
     assert_eq!(
         api_names(&search(&app, &[("q", "api")]).await).len(),
-        3,
+        4,
         "the API table is still there"
     );
 }
@@ -257,6 +258,7 @@ async fn caps_operations_and_says_there_are_more(app: TestApp) {
             label: None,
             text: &spec.to_string(),
             publish: true,
+            actor: None,
         },
     )
     .await

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
-use crate::app::site::load_site_info;
+use crate::app::site::{load_site_info, SiteInfo};
 use crate::auth::model::Viewer;
 use crate::auth::server_fns::load_viewer;
 
@@ -15,24 +15,27 @@ pub fn Layout(children: Children) -> impl IntoView {
     let viewer = Resource::new(move || location.pathname.get(), |_| load_viewer());
     let path = Signal::derive(move || location.pathname.get());
     view! {
-        <SiteHeader current_path=path>
-            <Suspense fallback=move || view! { <AccountNav viewer=None current_path=path/> }>
-                {move || Suspend::new(async move {
-                    let viewer = viewer.await.ok().flatten();
-                    view! { <AccountNav viewer current_path=path/> }
-                })}
-            </Suspense>
-        </SiteHeader>
-        <Suspense fallback=|| ()>
+        <Suspense fallback=move || view! { <SiteHeader current_path=path><span></span></SiteHeader> }>
             {move || Suspend::new(async move {
-                let dev = site.await.map(|s| s.dev).unwrap_or(false);
-                dev.then(|| view! { <PhaseBanner/> })
+                let info = site.await.unwrap_or_default();
+                let viewer = viewer.await.ok().flatten();
+                view! {
+                    <SiteHeader current_path=path name=info.portal_name.clone() logo=info.logo_url.clone()>
+                        <AccountNav viewer current_path=path/>
+                    </SiteHeader>
+                    {info.dev.then(|| view! { <PhaseBanner/> })}
+                }
             })}
         </Suspense>
         <main id="main-content" class="container main" tabindex="-1">
             {children()}
         </main>
-        <SiteFooter/>
+        <Suspense fallback=|| view! { <SiteFooter/> }>
+            {move || Suspend::new(async move {
+                let info = site.await.unwrap_or_default();
+                view! { <SiteFooter info/> }
+            })}
+        </Suspense>
     }
 }
 
@@ -40,14 +43,30 @@ pub fn Layout(children: Children) -> impl IntoView {
 /// section that `current_path` is in marked as current; `children` is the
 /// account area (sign in, or who is signed in).
 #[component]
-pub fn SiteHeader(#[prop(into)] current_path: Signal<String>, children: Children) -> impl IntoView {
+pub fn SiteHeader(
+    #[prop(into)] current_path: Signal<String>,
+    /// The portal's name, as its admins set it.
+    #[prop(optional, into)]
+    name: Option<String>,
+    /// The logo's address, if the admins set one.
+    #[prop(optional, into)]
+    logo: Option<String>,
+    children: Children,
+) -> impl IntoView {
+    let name = name
+        .filter(|n| !n.is_empty())
+        .unwrap_or_else(|| crate::platform::model::DEFAULT_PORTAL_NAME.to_string());
+    let mark = match logo.filter(|l| !l.is_empty()) {
+        Some(src) => view! { <img class="site-header__logo" src=src alt="" height="40"/> }.into_any(),
+        None => view! { <span class="site-header__mark" aria-hidden="true"></span> }.into_any(),
+    };
     view! {
         <a class="skip-link" href="#main-content">"Skip to main content"</a>
         <header class="site-header">
             <div class="container site-header__inner">
                 <a class="site-header__brand" href="/">
-                    <span class="site-header__mark" aria-hidden="true"></span>
-                    "Portico"
+                    {mark}
+                    {name}
                 </a>
                 <nav class="site-nav" aria-label="Main">
                     <ul>
@@ -110,14 +129,27 @@ pub fn PhaseBanner() -> impl IntoView {
 }
 
 #[component]
-pub fn SiteFooter() -> impl IntoView {
+pub fn SiteFooter(#[prop(optional)] info: Option<SiteInfo>) -> impl IntoView {
+    let info = info.unwrap_or_default();
+    let contact = (!info.contact_email.is_empty()).then(|| {
+        let href = format!("mailto:{}", info.contact_email);
+        view! { <li><a href=href>{format!("Contact: {}", info.contact_email)}</a></li> }
+    });
+    let support = (!info.support_url.is_empty())
+        .then(|| view! { <li><a href=info.support_url.clone()>"Help and support"</a></li> });
+    let terms = info
+        .has_terms
+        .then(|| view! { <li><a href="/terms">"Terms of use"</a></li> });
     view! {
         <footer class="site-footer">
             <div class="container">
-                <p>"Portico: a self-service portal for government APIs."</p>
-                <p>
-                    <a href="/api/v1/apis">"The catalogue as JSON"</a>
-                </p>
+                <p>"A self-service portal for government APIs, run on Portico."</p>
+                <ul class="site-footer__links">
+                    {contact}
+                    {support}
+                    {terms}
+                    <li><a href="/api/v1/apis">"The catalogue as JSON"</a></li>
+                </ul>
             </div>
         </footer>
     }

@@ -8,6 +8,7 @@ use leptos_router::hooks::use_params_map;
 use crate::app::components::problem::ErrorSummary;
 use crate::app::pages::not_found::NotFound;
 use crate::catalogue::model::{changelog_href, ApiDetail, PlanSummary, ReferenceTag};
+use crate::catalogue::publish::model::GuideRow;
 use crate::catalogue::server_fns::load_api_detail;
 
 #[component]
@@ -40,6 +41,7 @@ fn Detail(detail: ApiDetail) -> impl IntoView {
     let open = api.access_mode == "open";
     let document_href = format!("{}/openapi", api.href());
     let reference_href = format!("{}/reference", api.href());
+    let guides_href = api.href();
     let curl = if open {
         format!("curl {}/", detail.gateway_url)
     } else {
@@ -57,8 +59,20 @@ fn Detail(detail: ApiDetail) -> impl IntoView {
         <span class="caption">{api.agency.name}</span>
         <h1 class="heading-xl">{api.name}</h1>
         <p class="lead">{api.summary}</p>
-        {(api.lifecycle == "deprecated").then(|| view! {
-            <div class="warning-text"><strong>"This API is deprecated. Plan to move off it."</strong></div>
+        {(!detail.listed).then(|| view! {
+            <div class="warning-text"><strong>
+                "A preview: only the agency's members see this page. The catalogue does not list an API while it is a draft, private or retired."
+            </strong></div>
+        })}
+        {(api.lifecycle == "deprecated").then(|| {
+            let sunset = detail
+                .sunset_at
+                .as_ref()
+                .map(|day| format!(" It stops answering on {day}."))
+                .unwrap_or_default();
+            view! {
+                <div class="warning-text"><strong>{format!("This API is deprecated. Plan to move off it.{sunset}")}</strong></div>
+            }
         })}
 
         {(!detail.overview_html.is_empty()).then(|| view! {
@@ -68,6 +82,7 @@ fn Detail(detail: ApiDetail) -> impl IntoView {
         })}
 
         <ReferenceLinks href=reference_href tags=detail.reference_tags.clone()/>
+        <GuideLinks href=guides_href guides=detail.guides.clone()/>
 
         <h2 class="heading-l">"Call this API"</h2>
         <dl class="summary-list">
@@ -172,6 +187,23 @@ fn ReferenceLinks(href: String, tags: Vec<ReferenceTag>) -> impl IntoView {
             {format!(": {total} operations, with parameters, responses, code samples and a console to try them.")}
         </p>
         <ul class="list columns">{items}</ul>
+    }
+    .into_any()
+}
+
+/// The guides its agency wrote for the API.
+#[component]
+fn GuideLinks(href: String, guides: Vec<GuideRow>) -> impl IntoView {
+    if guides.is_empty() {
+        return ().into_any();
+    }
+    let items = guides
+        .into_iter()
+        .map(|g| view! { <li><a href=format!("{href}/guides/{}", g.slug)>{g.title}</a></li> })
+        .collect_view();
+    view! {
+        <h2 class="heading-l">"Guides"</h2>
+        <ul class="list--bullet">{items}</ul>
     }
     .into_any()
 }

@@ -5,11 +5,15 @@ use sqlx::{AnyConnection, AnyPool, FromRow};
 
 use super::model::{AgencyRef, ApiSummary, CatalogueFilter};
 
+mod guides;
+mod manage;
 mod plans;
 mod reference;
 mod search;
 mod versions;
 
+pub use guides::*;
+pub use manage::*;
 pub use plans::*;
 pub use reference::*;
 pub use search::*;
@@ -252,16 +256,17 @@ pub struct RouteRow {
     pub api_slug: String,
     pub access_mode: String,
     pub upstream_url: String,
+    /// The agency's status: a suspended agency's routes answer 503.
+    pub agency_status: String,
 }
 
-/// Every API the gateway should know: not retired, of an active agency, with
-/// an upstream.
+/// Every API the gateway should know: not retired, with an upstream. Those
+/// of suspended agencies are included, so that the gateway can say so.
 pub async fn list_routes(pool: &AnyPool) -> sqlx::Result<Vec<RouteRow>> {
     sqlx::query_as(
         "select a.id as api_id, t.slug as agency_slug, a.slug as api_slug, a.access_mode, \
-         a.upstream_url from api a join tenant t on t.id = a.tenant_id \
-         where a.upstream_url is not null and a.lifecycle in ('published', 'deprecated') \
-         and t.status = 'active'",
+         a.upstream_url, t.status as agency_status from api a join tenant t on t.id = a.tenant_id \
+         where a.upstream_url is not null and a.lifecycle in ('published', 'deprecated')",
     )
     .fetch_all(pool)
     .await
