@@ -3,10 +3,14 @@
 //! One crate, two builds: `ssr` is the server (portal and gateway), `hydrate`
 //! the browser bundle that makes the server-rendered pages interactive.
 
+pub mod access;
 pub mod app;
+pub mod apps;
 pub mod audit;
 pub mod auth;
 pub mod catalogue;
+pub mod notify;
+pub mod keys;
 pub mod openapi;
 pub mod platform;
 pub mod tenants;

@@ -264,7 +264,55 @@ pub fn SecretOnce(#[prop(into)] secret: String, #[prop(into)] what: String) -> i
         <div class="secret-once" role="region" aria-labelledby="secret-once-title">
             <h2 class="heading-m" id="secret-once-title">{format!("Your new {what}")}</h2>
             <p><strong>"Copy it now: Portico shows it only this once and keeps only a hash of it."</strong></p>
-            <p><code class="secret-once__value" id="secret-once-value" tabindex="0">{secret}</code></p>
+            <p><code class="secret-once__value" id="secret-once-value" tabindex="0">{secret.clone()}</code></p>
+            <CopyButton text=secret/>
         </div>
     }
+}
+
+/// Copies `text` with the clipboard API. It appears once the page is
+/// hydrated (an effect runs only in the browser): without JavaScript there
+/// is no button that could not work, and the text above stays selectable.
+#[component]
+fn CopyButton(text: String) -> impl IntoView {
+    let hydrated = RwSignal::new(false);
+    let outcome = RwSignal::new(None::<&'static str>);
+    Effect::new(move |_| hydrated.set(true));
+    let copy = move |_| {
+        #[cfg(feature = "hydrate")]
+        write_clipboard(&text, outcome);
+        #[cfg(not(feature = "hydrate"))]
+        let _ = &text;
+    };
+    view! {
+        <Show when=move || hydrated.get()>
+            <button type="button" class="button button--secondary" on:click=copy.clone()>"Copy to clipboard"</button>
+            <p class="hint" role="status">{move || outcome.get()}</p>
+        </Show>
+    }
+}
+
+/// `navigator.clipboard.writeText(text)`, reached by reflection so that no
+/// extra web-sys feature is needed; says whether it worked.
+#[cfg(feature = "hydrate")]
+fn write_clipboard(text: &str, outcome: RwSignal<Option<&'static str>>) {
+    use leptos::wasm_bindgen::{JsCast, JsValue};
+    use leptos::web_sys::js_sys::{global, Function, Promise, Reflect};
+    let get = |target: &JsValue, key: &str| Reflect::get(target, &JsValue::from_str(key)).ok();
+    let promise = get(&global(), "navigator")
+        .and_then(|navigator| get(&navigator, "clipboard"))
+        .and_then(|clipboard| {
+            let write = get(&clipboard, "writeText")?.dyn_into::<Function>().ok()?;
+            write.call1(&clipboard, &JsValue::from_str(text)).ok()
+        })
+        .and_then(|value| value.dyn_into::<Promise>().ok());
+    let failed = "Could not copy: select the key and copy it yourself.";
+    let Some(promise) = promise else {
+        outcome.set(Some(failed));
+        return;
+    };
+    leptos::task::spawn_local(async move {
+        let done = leptos::__reexports::wasm_bindgen_futures::JsFuture::from(promise).await;
+        outcome.set(Some(if done.is_ok() { "Copied." } else { failed }));
+    });
 }

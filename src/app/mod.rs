@@ -155,6 +155,40 @@ pub fn App() -> impl IntoView {
                         view=pages::tokens::TokensPage
                         ssr=SsrMode::Async
                     />
+                    // Developers' applications and their keys.
+                    <Route path=StaticSegment("apps") view=pages::apps::AppsPage ssr=SsrMode::Async/>
+                    <Route
+                        path=(StaticSegment("apps"), ParamSegment("app"))
+                        view=pages::app_detail::AppPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("apps"), ParamSegment("app"), StaticSegment("delete"))
+                        view=pages::app_delete::DeleteAppPage
+                        ssr=SsrMode::Async
+                    />
+                    // Self-service access: plans, requests, decisions, notifications.
+                    <Route
+                        path=(StaticSegment("manage"), ParamSegment("agency"), StaticSegment("apis"), ParamSegment("api"), StaticSegment("plans"))
+                        view=pages::manage_plans::PlansPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("manage"), ParamSegment("agency"), StaticSegment("apis"), ParamSegment("api"), StaticSegment("consumers"))
+                        view=pages::manage_consumers::ConsumersPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("manage"), ParamSegment("agency"), StaticSegment("requests"))
+                        view=pages::manage_requests::RequestQueuePage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
+                        path=(StaticSegment("apis"), ParamSegment("agency"), ParamSegment("api"), StaticSegment("access"))
+                        view=pages::access_request::AccessRequestPage
+                        ssr=SsrMode::Async
+                    />
+                    <Route path=StaticSegment("notifications") view=pages::notifications::NotificationsPage ssr=SsrMode::Async/>
                 </Routes>
             </Layout>
         </Router>

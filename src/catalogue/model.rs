@@ -132,6 +132,9 @@ pub struct PlanSummary {
     pub quota_per_month: Option<i64>,
     /// `auto` or `manual`.
     pub approval: String,
+    /// Whether developers may ask for it now (see `crate::access`).
+    #[serde(default)]
+    pub open_for_requests: bool,
 }
 
 /// A version of an API's OpenAPI document.

@@ -96,7 +96,10 @@ mod tests {
     fn a_name_suggests_a_slug() {
         let slug = |name: &str| Slug::from_name(name).map(|s| s.to_string());
         assert_eq!(slug("Train Travel API").as_deref(), Ok("train-travel-api"));
-        assert_eq!(slug("  Pets & Stores (v2) ").as_deref(), Ok("pets-stores-v2"));
+        assert_eq!(
+            slug("  Pets & Stores (v2) ").as_deref(),
+            Ok("pets-stores-v2")
+        );
         assert_eq!(slug("2024 Tax Returns").as_deref(), Ok("tax-returns"));
         assert_eq!(slug(&"Long ".repeat(20)).map(|s| s.len()), Ok(64));
         assert!(slug("日本").is_err());

@@ -37,7 +37,8 @@ fn check(form: &SettingsForm<'_>) -> Vec<FieldError> {
         ));
     }
     let logo = form.logo_url.trim();
-    if !logo.is_empty() && !is_web_address(logo) && !(logo.starts_with('/') && !logo.starts_with("//")) {
+    let local_path = logo.starts_with('/') && !logo.starts_with("//");
+    if !logo.is_empty() && !is_web_address(logo) && !local_path {
         errors.push(FieldError::new(
             "logo_url",
             "Enter the logo's address as https://... or a path on this portal such as /logo.svg, or leave it empty",

@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use crate::catalogue::slug::Slug;
 use crate::openapi::import::{import, ImportError, ImportRequest};
-use crate::openapi::model::Finding;
+use crate::openapi::model::{Finding, ImportOutcome};
 use crate::server::problem::Problem;
 use crate::server::state::AppState;
 use crate::tokens::bearer::AgencyToken;
@@ -35,82 +35,52 @@ pub async fn publish_version(
     query: Result<Query<PublishQuery>, QueryRejection>,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
-    let Query(query) = match query {
-        Ok(query) => query,
-        Err(err) => {
-            return Problem::bad_request(format!(
-                "The query is not valid: {err}. Use label=TEXT and publish=true or false."
-            ))
-            .into_response()
-        }
-    };
-    let body = match body {
-        Ok(body) => body,
-        Err(err) if err.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-            return Problem::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "too-large",
-                format!(
-                    "The document is larger than Portico accepts ({} MB).",
-                    crate::openapi::source::MAX_BYTES / 1024 / 1024
-                ),
-            )
-            .into_response()
-        }
-        Err(err) => {
-            return Problem::bad_request(format!("The body could not be read: {err}"))
-                .into_response()
-        }
-    };
-    let api = match Slug::parse(&api) {
-        Ok(api) => api,
-        Err(why) => {
-            return Problem::not_found(format!("There is no such API: {why}.")).into_response()
-        }
-    };
-    let Ok(text) = std::str::from_utf8(&body) else {
-        return invalid(vec![Finding::at(
+    publish(&state, &token, &api, query, body)
+        .await
+        .unwrap_or_else(|refused| refused)
+}
+
+/// The publish: every refusal is a problem response.
+async fn publish(
+    state: &AppState,
+    token: &AgencyToken,
+    api: &str,
+    query: Result<Query<PublishQuery>, QueryRejection>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, Response> {
+    let Query(query) = query.map_err(|err| {
+        Problem::bad_request(format!(
+            "The query is not valid: {err}. Use label=TEXT and publish=true or false."
+        ))
+        .into_response()
+    })?;
+    let body = body.map_err(unreadable)?;
+    let api = Slug::parse(api).map_err(|why| {
+        Problem::not_found(format!("There is no such API: {why}.")).into_response()
+    })?;
+    let agency = Slug::parse(&token.agency)
+        .map_err(|_| Problem::not_found("There is no such agency.").into_response())?;
+    let text = std::str::from_utf8(&body).map_err(|_| {
+        invalid(vec![Finding::at(
             "",
             "the document is not UTF-8 text: save it as UTF-8",
-        )]);
+        )])
+    })?;
+    let label = query
+        .label
+        .as_deref()
+        .filter(|label| !label.trim().is_empty());
+    let request = ImportRequest {
+        agency: &agency,
+        api: &api,
+        label,
+        text,
+        publish: query.publish,
+        actor: Some(&token.actor),
     };
-    let Ok(agency) = Slug::parse(&token.agency) else {
-        return Problem::not_found("There is no such agency.").into_response();
-    };
-    let outcome = import(
-        &state.db,
-        &state.clock,
-        ImportRequest {
-            agency: &agency,
-            api: &api,
-            label: query
-                .label
-                .as_deref()
-                .filter(|label| !label.trim().is_empty()),
-            text,
-            publish: query.publish,
-            actor: Some(&token.actor),
-        },
-    )
-    .await;
-    let outcome = match outcome {
-        Ok(outcome) => outcome,
-        Err(ImportError::Invalid(findings)) => return invalid(findings),
-        Err(ImportError::VersionExists { api, label }) => {
-            return Problem::new(
-                StatusCode::CONFLICT,
-                "version-exists",
-                format!("API {api:?} already has a version {label:?}: versions are never overwritten. Publish it with another label (?label=...) or change info.version."),
-            )
-            .into_response()
-        }
-        Err(ImportError::UnknownAgency(slug)) => {
-            return Problem::not_found(format!("There is no agency {slug:?}.")).into_response()
-        }
-        Err(ImportError::Storage(err)) => {
-            return crate::server::error::AppError::Internal(err).into_response()
-        }
-    };
+    let outcome = import(&state.db, &state.clock, request)
+        .await
+        .map_err(refused)?;
     if let Err(err) = state.routes.reload(&state.db).await {
         // The version is stored; the gateway catches up at its next reload.
         tracing::error!(
@@ -118,6 +88,47 @@ pub async fn publish_version(
             "gateway routes not reloaded after a publish"
         );
     }
+    Ok(created(state, outcome))
+}
+
+/// A body that could not be read: too large, or cut off.
+fn unreadable(err: BytesRejection) -> Response {
+    if err.status() == StatusCode::PAYLOAD_TOO_LARGE {
+        return Problem::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too-large",
+            format!(
+                "The document is larger than Portico accepts ({} MB).",
+                crate::openapi::source::MAX_BYTES / 1024 / 1024
+            ),
+        )
+        .into_response();
+    }
+    Problem::bad_request(format!("The body could not be read: {err}")).into_response()
+}
+
+/// Why the import stored nothing, as a problem.
+fn refused(err: ImportError) -> Response {
+    match err {
+        ImportError::Invalid(findings) => invalid(findings),
+        ImportError::VersionExists { api, label } => Problem::new(
+            StatusCode::CONFLICT,
+            "version-exists",
+            format!(
+                "API {api:?} already has a version {label:?}: versions are never overwritten. \
+                 Publish it with another label (?label=...) or change info.version."
+            ),
+        )
+        .into_response(),
+        ImportError::UnknownAgency(slug) => {
+            Problem::not_found(format!("There is no agency {slug:?}.")).into_response()
+        }
+        ImportError::Storage(err) => crate::server::error::AppError::Internal(err).into_response(),
+    }
+}
+
+/// 201: what was stored, and where to see it.
+fn created(state: &AppState, outcome: ImportOutcome) -> Response {
     let base = state.auth.public_url.as_str().trim_end_matches('/');
     let page = format!("{base}/apis/{}/{}", outcome.agency, outcome.api);
     let label: String = url::form_urlencoded::byte_serialize(outcome.version.as_bytes()).collect();

@@ -175,6 +175,21 @@ pub struct Config {
     /// there on first start.
     #[arg(long, env = "PORTICO_KEYS_DIR", global = true)]
     pub keys_dir: Option<PathBuf>,
+
+    /// Where notification emails go: a plain SMTP relay, `smtp://HOST:PORT`
+    /// (no TLS, no credentials: a relay on this host or network). Without
+    /// it, notifications are in the portal only.
+    #[arg(long, env = "PORTICO_SMTP_URL", global = true)]
+    pub smtp_url: Option<String>,
+
+    /// The sender of notification emails.
+    #[arg(
+        long,
+        env = "PORTICO_MAIL_FROM",
+        default_value = "Portico <portico@localhost>",
+        global = true
+    )]
+    pub mail_from: String,
 }
 
 impl Config {
@@ -201,6 +216,8 @@ impl Config {
             public_url: None,
             auth_config: None,
             keys_dir: None,
+            smtp_url: None,
+            mail_from: "Portico <portico@localhost>".into(),
         }
     }
 }

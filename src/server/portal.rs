@@ -50,6 +50,17 @@ pub const PAGE_RULES: &[(&str, Need)] = &[
     ("/manage/{agency}/apis/{api}/guides/{guide}", Need::Agency(Role::Maintainer)),
     ("/apis/{agency}/{api}/guides/{guide}", Need::Anyone),
     ("/manage/{agency}/tokens", Need::Agency(Role::Maintainer)),
+    // Self-service access. The queue and consumers show developers'
+    // names, emails and purposes: owners only, like plans.
+    ("/manage/{agency}/apis/{api}/plans", Need::Agency(Role::Owner)),
+    ("/manage/{agency}/apis/{api}/consumers", Need::Agency(Role::Owner)),
+    ("/manage/{agency}/requests", Need::Agency(Role::Owner)),
+    ("/apis/{agency}/{api}/access", Need::SignedIn),
+    ("/notifications", Need::SignedIn),
+    // Developers' applications: the functions find the caller's own only.
+    ("/apps", Need::SignedIn),
+    ("/apps/{app}", Need::SignedIn),
+    ("/apps/{app}/delete", Need::SignedIn),
 ];
 
 /// The server functions and what each needs. The functions check again
@@ -77,6 +88,18 @@ pub const SERVER_FN_RULES: &[(&str, Need)] = &[
     ("/fn/manage_guide", Need::AgencyArgument(Role::Maintainer)),
     ("/fn/guide", Need::Anyone),
     ("/fn/tokens_page", Need::AgencyArgument(Role::Maintainer)),
+    ("/fn/manage_plans", Need::AgencyArgument(Role::Owner)),
+    ("/fn/request_queue", Need::AgencyArgument(Role::Owner)),
+    ("/fn/consumers", Need::AgencyArgument(Role::Owner)),
+    ("/fn/access_request", Need::SignedIn),
+    ("/fn/app_subscriptions", Need::SignedIn),
+    ("/fn/my_access_requests", Need::SignedIn),
+    ("/fn/notifications", Need::SignedIn),
+    // A visitor has none: the header asks on every page.
+    ("/fn/unread_notifications", Need::Anyone),
+    ("/fn/apps_page", Need::SignedIn),
+    ("/fn/app_page", Need::SignedIn),
+    ("/fn/app_delete_page", Need::SignedIn),
 ];
 
 /// A hand-written route: its path, what it needs, its handlers.
@@ -137,10 +160,15 @@ fn handwritten(dev: bool) -> Vec<Route> {
                 crate::openapi::source::MAX_BYTES,
             )),
         ),
-        open("/api/v1/openapi.json", get(rest::handlers::openapi_document)),
+        open(
+            "/api/v1/openapi.json",
+            get(rest::handlers::openapi_document),
+        ),
     ];
     routes.extend(publishing());
+    routes.extend(app_routes());
     routes.extend(tenancy_routes());
+    routes.extend(access_routes());
     if dev {
         routes.push(open("/dev/sign-in", post(auth::dev_sign_in)));
         routes.push(open(
@@ -193,6 +221,22 @@ fn publishing() -> Vec<Route> {
     ]
 }
 
+/// Developers' applications and their keys: any signed-in user, for their
+/// own applications only (the handlers answer 404 for anyone else's).
+fn app_routes() -> Vec<Route> {
+    use crate::{apps::handlers as apps, keys::handlers as keys};
+    let signed_in =
+        |path: &str, handlers: MethodRouter<AppState>| (path.to_string(), Need::SignedIn, handlers);
+    vec![
+        signed_in("/apps", post(apps::create)),
+        signed_in("/apps/{app}", post(apps::update)),
+        signed_in("/apps/{app}/delete", post(apps::delete)),
+        signed_in("/apps/{app}/keys", post(keys::create)),
+        signed_in("/apps/{app}/keys/{key}/rotate", post(keys::rotate)),
+        signed_in("/apps/{app}/keys/{key}/revoke", post(keys::revoke)),
+    ]
+}
+
 /// The forms of the admin area and of agency owners, and the audit log's CSV.
 fn tenancy_routes() -> Vec<Route> {
     use crate::audit::handlers as audit;
@@ -224,6 +268,27 @@ fn tenancy_routes() -> Vec<Route> {
             Need::SignedIn,
             post(tenants::accept_invitation),
         ),
+    ]
+}
+
+/// Self-service access: owners' plans and decisions, developers' requests,
+/// everyone's notifications.
+fn access_routes() -> Vec<Route> {
+    use crate::access::handlers as access;
+    let owner = |path: &str, handlers: MethodRouter<AppState>| {
+        (path.to_string(), Need::Agency(Role::Owner), handlers)
+    };
+    let signed_in =
+        |path: &str, handlers: MethodRouter<AppState>| (path.to_string(), Need::SignedIn, handlers);
+    vec![
+        owner("/manage/{agency}/apis/{api}/plans", post(access::create_plan)),
+        owner("/manage/{agency}/apis/{api}/plans/{plan}", post(access::update_plan)),
+        owner("/manage/{agency}/apis/{api}/plans/{plan}/remove", post(access::remove_plan)),
+        owner("/manage/{agency}/requests/{id}/approve", post(access::approve)),
+        owner("/manage/{agency}/requests/{id}/reject", post(access::reject)),
+        owner("/manage/{agency}/requests/{id}/revoke", post(access::revoke)),
+        signed_in("/apis/{agency}/{api}/access", post(access::request_access)),
+        signed_in("/notifications/read", post(crate::notify::handlers::mark_all_read)),
     ]
 }
 

@@ -123,6 +123,10 @@ impl Application {
             .clone()
             .unwrap_or_else(|| base_url(gateway_addr));
         let auth = auth_state(&config, portal_addr)?;
+        let mailer = match &config.smtp_url {
+            Some(url) => crate::notify::mail::Mailer::start(url, &config.mail_from, &public_url)?,
+            None => crate::notify::mail::Mailer::disabled(),
+        };
         let state = AppState {
             leptos_options: leptos_options(&config, portal_addr),
             db: db.clone(),
@@ -135,6 +139,7 @@ impl Application {
             http: crate::gateway::proxy::client(),
             upstream_timeout: Duration::from_secs(config.upstream_timeout_secs),
             auth,
+            mailer,
         };
         spawn_session_cleanup(&db);
         db.spawn_checkpoints();

@@ -37,6 +37,10 @@ pub struct AppState {
     /// Identity providers, Portico's keys, the portal's public URL.
     #[from_ref(skip)]
     pub auth: std::sync::Arc<crate::auth::AuthState>,
+    /// Queues notification emails for the SMTP task (sends nothing without
+    /// `--smtp-url`).
+    #[from_ref(skip)]
+    pub mailer: crate::notify::mail::Mailer,
 }
 
 /// The state inside a server function. Missing context is a wiring bug, and

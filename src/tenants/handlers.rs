@@ -212,7 +212,7 @@ pub async fn name_owner(
         &state.db,
         &state.clock,
         &acting.actor,
-        &config,
+        config,
         state.dev,
         &agency,
         &form.form(),
@@ -241,7 +241,7 @@ pub async fn grant_admin(
         &state.db,
         &state.clock,
         &acting.actor,
-        &config,
+        config,
         state.dev,
         &form.form(),
     )
@@ -266,7 +266,7 @@ pub async fn revoke_admin(
     acting.require_admin()?;
     let config = state.auth.providers.config();
     let outcome =
-        admins::revoke_admin(&state.db, &state.clock, &acting.actor, &config, user).await;
+        admins::revoke_admin(&state.db, &state.clock, &acting.actor, config, user).await;
     Ok(finish(
         &session,
         "/admin",

@@ -4,6 +4,9 @@
 mod helpers;
 
 mod access;
+mod apps;
+mod access_email;
+mod access_requests;
 mod audit;
 mod bundle;
 mod catalogue;

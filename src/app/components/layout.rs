@@ -102,6 +102,8 @@ pub fn AccountNav(
                     {viewer.name.clone()}
                 </span>
                 <a class="account-nav__link" href="/account" aria-current=current("/account")>"Your account"</a>
+                <crate::notify::components::NotificationsLink current_path/>
+                <a class="account-nav__link" href="/apps" aria-current=current("/apps")>"Your applications"</a>
                 {viewer.admin.then(|| view! { <a class="account-nav__link" href="/admin" aria-current=current("/admin")>"Admin"</a> })}
                 <form class="account-nav__form" method="post" action="/sign-out">
                     <input type="hidden" name="csrf_token" value=viewer.csrf_token.clone()/>

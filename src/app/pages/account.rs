@@ -35,6 +35,9 @@ pub fn AccountPage() -> impl IntoView {
                                     <dd>{page.member_since.get(..10).unwrap_or_default().to_string()}</dd>
                                 </div>
                             </dl>
+                            <h2 class="heading-l">"Your applications"</h2>
+                            <p>"Create applications, their API keys, and request access to APIs: "<a href="/apps">"Your applications"</a></p>
+                            <crate::access::components::YourAccessRequests/>
                             <h2 class="heading-l">"Your agencies"</h2>
                             {if agencies.is_empty() {
                                 view! { <p>"You are not a member of any agency. Agencies' owners add their staff."</p> }.into_any()

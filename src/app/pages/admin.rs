@@ -25,7 +25,13 @@ pub fn AdminPage() -> impl IntoView {
                             <NoticeBanners notice=page.notice.clone()/>
                             <span class="caption">"Platform administration"</span>
                             <h1 class="heading-xl">"Admin"</h1>
-                            <p class="lead">{format!("{} agencies and {} users on this Portico.", page.agencies.len(), page.users)}</p>
+                            <p class="lead">{format!(
+                                "{} {} and {} {} on this Portico.",
+                                page.agencies.len(),
+                                if page.agencies.len() == 1 { "agency" } else { "agencies" },
+                                page.users,
+                                if page.users == 1 { "user" } else { "users" },
+                            )}</p>
                             <ul class="action-list">
                                 <li><a href="/admin/audit">"Audit log"</a></li>
                                 <li><a href="/admin/settings">"Platform settings"</a></li>

@@ -81,7 +81,7 @@ pub fn AdminAgencyPage() -> impl IntoView {
                             <dl class="summary-list">
                                 <div class="summary-list__row"><dt>"Short name"</dt><dd><code>{page.slug.clone()}</code></dd></div>
                                 <div class="summary-list__row"><dt>"Status"</dt><dd>{if suspended { "Suspended" } else { "Active" }}</dd></div>
-                                <div class="summary-list__row"><dt>"Created"</dt><dd>{page.created_at.clone()}</dd></div>
+                                <div class="summary-list__row"><dt>"Created"</dt><dd>{page.created_at.get(..10).unwrap_or_default().to_string()}</dd></div>
                                 <div class="summary-list__row"><dt>"APIs"</dt><dd>{page.apis.len()}</dd></div>
                             </dl>
                             <p><a href=format!("/agencies/{}", page.slug)>"The agency's public page"</a>" · "<a href=format!("/admin/audit?agency={}", page.slug)>"Its audit log"</a></p>

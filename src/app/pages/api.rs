@@ -41,6 +41,7 @@ fn Detail(detail: ApiDetail) -> impl IntoView {
     let open = api.access_mode == "open";
     let document_href = format!("{}/openapi", api.href());
     let reference_href = format!("{}/reference", api.href());
+    let access_href = format!("{}/access", api.href());
     let guides_href = api.href();
     let curl = if open {
         format!("curl {}/", detail.gateway_url)
@@ -107,7 +108,7 @@ fn Detail(detail: ApiDetail) -> impl IntoView {
         <pre class="code-block"><code>{curl}</code></pre>
 
         <h2 class="heading-l">"Plans"</h2>
-        <PlanTable plans=detail.plans/>
+        <PlanTable plans=detail.plans access_href/>
 
         <h2 class="heading-l">"Versions"</h2>
         <table class="table">
@@ -209,7 +210,7 @@ fn GuideLinks(href: String, guides: Vec<GuideRow>) -> impl IntoView {
 }
 
 #[component]
-fn PlanTable(plans: Vec<PlanSummary>) -> impl IntoView {
+fn PlanTable(plans: Vec<PlanSummary>, access_href: String) -> impl IntoView {
     if plans.is_empty() {
         return view! { <p>"This API offers no plans yet."</p> }.into_any();
     }
@@ -225,17 +226,22 @@ fn PlanTable(plans: Vec<PlanSummary>) -> impl IntoView {
                     <th scope="col" class="numeric">"Per day"</th>
                     <th scope="col" class="numeric">"Per month"</th>
                     <th scope="col">"Approval"</th>
+                    <th scope="col"><span class="visually-hidden">"Access"</span></th>
                 </tr>
             </thead>
             <tbody>
                 {plans.into_iter().map(|p| view! {
                     <tr>
-                        <th scope="row">{p.name}<span class="hint">{p.description}</span></th>
+                        <th scope="row">{p.name.clone()}<span class="hint">{p.description}</span></th>
                         <td class="numeric">{limit(p.rate_per_second)}</td>
                         <td class="numeric">{limit(p.rate_per_minute)}</td>
                         <td class="numeric">{limit(p.quota_per_day)}</td>
                         <td class="numeric">{limit(p.quota_per_month)}</td>
                         <td>{if p.approval == "auto" { "Immediate" } else { "Reviewed by the agency" }}</td>
+                        <td>{p.open_for_requests.then(|| {
+                            let label = format!("Request access to the {} plan", p.name);
+                            view! { <a href=format!("{access_href}?plan={}", p.slug) aria-label=label>"Request access"</a> }
+                        })}</td>
                     </tr>
                 }).collect_view()}
             </tbody>

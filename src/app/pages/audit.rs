@@ -81,8 +81,8 @@ fn AuditView(page: AuditPage) -> impl IntoView {
                 <crate::app::forms::Select name="action" label="Action" options=actions selected=f.action.clone()/>
                 <TextInput name="target" label="Target" value=f.target.clone() autocomplete="off"/>
                 {admin.then(|| view! { <TextInput name="agency" label="Agency (short name)" value=f.agency.clone() autocomplete="off"/> })}
-                <TextInput name="from" label="From (year-month-day)" value=f.from.clone() error=notice.error("from") autocomplete="off"/>
-                <TextInput name="to" label="To (year-month-day)" value=f.to.clone() error=notice.error("to") autocomplete="off"/>
+                <TextInput name="from" label="From" kind="date" value=f.from.clone() error=notice.error("from")/>
+                <TextInput name="to" label="To" kind="date" value=f.to.clone() error=notice.error("to")/>
             </div>
             <button class="button" type="submit">"Show events"</button>
             " "

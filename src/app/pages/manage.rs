@@ -27,6 +27,20 @@ pub fn ManagePage() -> impl IntoView {
                         let base = format!("/manage/{}", page.slug);
                         let notice = page.notice.clone();
                         let secret = notice.secret.clone();
+                        // Self-service access, for owners: the queue, and each API's plans and consumers.
+                        let access_links = owner.then(|| {
+                            let apis = page.apis.iter().map(|api| {
+                                let at = format!("{base}/apis/{}", api.slug);
+                                view! { <li>{api.name.clone()}": "<a href=format!("{at}/plans")>"plans"</a>", "<a href=format!("{at}/consumers")>"consumers"</a></li> }
+                            }).collect_view();
+                            view! {
+                                <h2 class="heading-l">"Access to the APIs"</h2>
+                                <ul class="list--bullet">
+                                    <li><a href=format!("{base}/requests")>"Access requests"</a></li>
+                                    {apis}
+                                </ul>
+                            }
+                        });
                         view! {
                         <Title text=format!("Manage {}", page.name)/>
                         <NoticeBanners notice=notice.clone()/>
@@ -70,6 +84,7 @@ pub fn ManagePage() -> impl IntoView {
                                 </table>
                             }.into_any()
                         }}
+                        {access_links}
                         <h2 class="heading-l">"Publishing from CI"</h2>
                         <p>"CI jobs publish new versions of the agency's APIs with a personal access token. "<a href=format!("{base}/tokens")>"Your personal access tokens"</a></p>
                         <h2 class="heading-l">"People"</h2>

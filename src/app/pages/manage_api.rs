@@ -150,7 +150,12 @@ fn Settings(page: ApiManagement, notice: Notice, action: String) -> impl IntoVie
 }
 
 #[component]
-fn Versions(versions: Vec<VersionSummary>, base: String, csrf: String, notice: Notice) -> impl IntoView {
+fn Versions(
+    versions: Vec<VersionSummary>,
+    base: String,
+    csrf: String,
+    notice: Notice,
+) -> impl IntoView {
     let rows = versions
         .into_iter()
         .map(|v| {

@@ -58,7 +58,10 @@ fn Editor(page: GuideEditor) -> impl IntoView {
     };
     let delete = page.guide.as_ref().map(|guide| {
         let action = format!("{api_href}/guides/{}/delete", guide.slug);
-        let public = format!("/apis/{}/{}/guides/{}", page.agency_slug, page.api_slug, guide.slug);
+        let public = format!(
+            "/apis/{}/{}/guides/{}",
+            page.agency_slug, page.api_slug, guide.slug
+        );
         view! {
             <p><a href=public>"Read the guide as visitors see it"</a></p>
             <h2 class="heading-m">"Delete this guide"</h2>

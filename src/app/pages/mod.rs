@@ -1,9 +1,13 @@
 //! One file per route.
 
+pub mod access_request;
 pub mod account;
 pub mod admin;
 pub mod admin_agency;
 pub mod agency;
+pub mod app_delete;
+pub mod app_detail;
+pub mod apps;
 pub mod api;
 pub mod audit;
 pub mod catalogue;
@@ -15,8 +19,12 @@ pub mod invitation;
 pub mod manage;
 pub mod manage_api;
 pub mod manage_api_new;
+pub mod manage_consumers;
 pub mod manage_guide;
+pub mod manage_plans;
+pub mod manage_requests;
 pub mod not_found;
+pub mod notifications;
 pub mod settings;
 pub mod sign_in;
 pub mod tokens;

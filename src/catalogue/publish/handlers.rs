@@ -116,7 +116,7 @@ pub async fn create_api(
     let api = (slug.as_str(), api_id);
     service::save_settings(&state, &acting.actor, &tenant, api, &before, &after).await?;
     let warnings = outcome.warnings.iter().map(ToString::to_string).collect();
-    service::leave_warnings(&session, warnings).await?;
+    upload::leave_warnings(&session, warnings).await?;
     let notice = Notice::success(format!(
         "{name} was created as a draft from version {} of its document ({} operations). \
          Check its settings, then publish it.",
@@ -248,7 +248,7 @@ pub async fn upload_version(
         }
     };
     let warnings = outcome.warnings.iter().map(ToString::to_string).collect();
-    service::leave_warnings(&session, warnings).await?;
+    upload::leave_warnings(&session, warnings).await?;
     let notice = Notice::success(format!(
         "Version {} was added ({} operations) and is now the default.",
         outcome.version, outcome.operations

@@ -8,7 +8,10 @@ use crate::catalogue::model::{ApiSummary, VersionSummary};
 /// (value, label) choices of an API's visibility.
 pub const VISIBILITIES: &[(&str, &str)] = &[
     ("public", "Public: listed, anyone may request access"),
-    ("restricted", "Restricted: listed, access needs the agency's approval"),
+    (
+        "restricted",
+        "Restricted: listed, access needs the agency's approval",
+    ),
     ("private", "Private: visible to the agency alone"),
 ];
 

@@ -50,7 +50,7 @@ pub async fn load_api_management(
         guides: repo::list_guides(pool, api_id)
             .await
             .map_err(AppError::from)?,
-        warnings: super::service::take_warnings().await?,
+        warnings: super::upload::take_warnings().await?,
         notice: crate::server::flash::take().await?,
         agency_slug: tenant.slug,
         agency_name: tenant.name,

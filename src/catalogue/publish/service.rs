@@ -307,32 +307,3 @@ pub async fn reload_routes(state: &AppState) {
         );
     }
 }
-
-/// The session key of an import's warnings, shown once on the next page.
-const WARNINGS: &str = "publish.warnings";
-
-/// Leaves an import's warnings for the next page.
-pub async fn leave_warnings(
-    session: &tower_sessions::Session,
-    warnings: Vec<String>,
-) -> Result<(), AppError> {
-    if !warnings.is_empty() {
-        session.insert(WARNINGS, warnings).await?;
-    }
-    Ok(())
-}
-
-/// Inside a server function: the warnings left for this page, removed.
-pub async fn take_warnings() -> Result<Vec<String>, AppError> {
-    let parts = leptos::prelude::use_context::<http::request::Parts>();
-    let Some(session) = parts
-        .as_ref()
-        .and_then(|p| p.extensions.get::<tower_sessions::Session>())
-    else {
-        return Ok(Vec::new());
-    };
-    Ok(session
-        .remove::<Vec<String>>(WARNINGS)
-        .await?
-        .unwrap_or_default())
-}

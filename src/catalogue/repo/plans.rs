@@ -14,13 +14,14 @@ struct PlanRow {
     quota_per_day: Option<i64>,
     quota_per_month: Option<i64>,
     approval: String,
+    open_for_requests: i64,
 }
 
 /// Active plans of an API, cheapest limits first.
 pub async fn list_active_plans(pool: &AnyPool, api_id: i64) -> sqlx::Result<Vec<PlanSummary>> {
     let rows: Vec<PlanRow> = sqlx::query_as(
         "select slug, name, description, rate_per_second, rate_per_minute, quota_per_day, \
-         quota_per_month, approval from plan where api_id = $1 and status = 'active' \
+         quota_per_month, approval, open_for_requests from plan where api_id = $1 and status = 'active' \
          order by coalesce(rate_per_second, 0), id",
     )
     .bind(api_id)
@@ -37,6 +38,7 @@ pub async fn list_active_plans(pool: &AnyPool, api_id: i64) -> sqlx::Result<Vec<
             quota_per_day: r.quota_per_day,
             quota_per_month: r.quota_per_month,
             approval: r.approval,
+            open_for_requests: r.open_for_requests == 1,
         })
         .collect())
 }
