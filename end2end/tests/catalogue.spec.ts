@@ -9,7 +9,7 @@ test('home page introduces the catalogue and lists demo APIs', async ({ page }) 
   await expect(page).toHaveTitle('Government APIs in one place - Portico');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Government APIs in one place');
   await expect(page.getByText('This Portico runs in development mode')).toBeVisible();
-  await expect(page.getByRole('heading', { name: /3 APIs from 3 agencies/ })).toBeVisible();
+  await expect(page.getByRole('heading', { name: /4 APIs from 4 agencies/ })).toBeVisible();
   await expectAccessible(page);
 });
 
@@ -17,7 +17,8 @@ test('catalogue lists every published API with agency, summary and tags', async 
   await page.goto('/apis');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('API catalogue');
   const cards = page.locator('.api-card');
-  await expect(cards).toHaveCount(3);
+  // The three demo APIs, and Portico's own REST API.
+  await expect(cards).toHaveCount(4);
   const trains = cards.filter({ hasText: 'Train Travel API' });
   await expect(trains.getByText('Demo Transport Agency')).toBeVisible();
   await expect(trains.getByText('Find train stations and trips')).toBeVisible();

@@ -63,7 +63,7 @@ test('an agency owner manages their own agency and is refused another one', asyn
   await expect(page).toHaveURL(/\/manage\/demo-transport$/);
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('Demo Transport Agency');
   await expect(page.getByRole('cell', { name: 'Train Travel API' })).toBeVisible();
-  await expect(page.getByRole('cell', { name: 'Owen Owner' })).toBeVisible();
+  await expect(page.getByRole('cell', { name: 'Owen Owner', exact: true })).toBeVisible();
   await expectAccessible(page);
   const other = await page.goto('/manage/demo-ipo');
   expect(other?.status()).toBe(403);

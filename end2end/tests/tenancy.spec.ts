@@ -1,9 +1,12 @@
 // Running agencies, tried as a new user would, with JavaScript on and off:
 // an admin creates an agency and invites its owner; the owner, signed in
 // through the Corppass-like provider (MockPass), invites a maintainer; each
-// step is in the audit log with its actor; and a member of one agency is
-// refused another's pages.
+// step is in the audit log with its actor; the maintainer publishes an API
+// from the browser and a new version with curl and a token; and a member of
+// one agency is refused another's pages.
+import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
 
 import { expect, test, type Browser, type Page } from '@playwright/test';
 
@@ -41,7 +44,7 @@ async function shownLink(page: Page): Promise<string> {
 
 test('an admin creates an agency, its owner invites a maintainer, and the log names each actor', async ({ page, browser }, info) => {
   // Three people, nine pages and their audits: longer than one page's test.
-  test.setTimeout(120_000);
+  test.setTimeout(180_000);
   const js = info.project.use.javaScriptEnabled !== false;
   const slug = `agency-${randomUUID().slice(0, 8)}`;
 
@@ -90,14 +93,47 @@ test('an admin creates an agency, its owner invites a maintainer, and the log na
   await maintainer.getByRole('button', { name: 'Accept and join Housing Board' }).click();
   await expect(maintainer.getByText('Your agency: you are maintainer')).toBeVisible();
 
+  // The maintainer publishes an API from the browser (a real document from
+  // @readme/oas-examples), then a new version from CI with a token and curl.
+  const document = path.join(__dirname, '../node_modules/@readme/oas-examples/3.0/json/petstore-expanded.json');
+  await maintainer.getByRole('link', { name: 'Publish an API' }).click();
+  await maintainer.getByLabel('Name', { exact: true }).fill('Pet Licences');
+  await maintainer.getByLabel('Upload the document').setInputFiles(document);
+  await maintainer.getByLabel('Visibility').selectOption('public');
+  await maintainer.getByRole('button', { name: 'Create the API' }).click();
+  await expect(maintainer).toHaveURL(new RegExp(`/manage/${slug}/apis/pet-licences$`), { timeout: 15_000 });
+  await expectAccessible(maintainer);
+  await maintainer.goto(`/manage/${slug}/tokens`);
+  await maintainer.getByLabel('Name', { exact: true }).fill('Release pipeline');
+  await maintainer.getByRole('button', { name: 'Create token' }).click();
+  const token = (await maintainer.locator('.secret-once__value').first().textContent())?.trim() ?? '';
+  expect(token).toMatch(/^ptt_[A-Za-z0-9]{49}$/);
+  const base = new URL(maintainer.url()).origin;
+  const published = execFileSync('curl', [
+    '-sS', '-o', '-', '-w', '\n%{http_code}', '-X', 'POST',
+    '-H', `Authorization: Bearer ${token}`, '--data-binary', `@${document}`,
+    `${base}/api/v1/agencies/${slug}/apis/pet-licences/versions?label=2.0.0`,
+  ]).toString();
+  expect(published.trim().split('\n').pop()).toBe('201');
+  // The same token is refused at another agency's endpoint.
+  const elsewhere = execFileSync('curl', [
+    '-sS', '-o', '/dev/null', '-w', '%{http_code}', '-X', 'POST',
+    '-H', `Authorization: Bearer ${token}`, '--data-binary', `@${document}`,
+    `${base}/api/v1/agencies/demo-ipo/apis/pet-licences/versions?label=2.0.0`,
+  ]).toString();
+  expect(elsewhere).toBe('403');
+  await maintainer.goto(`/manage/${slug}/apis/pet-licences`);
+  await expect(maintainer.getByText('2.0.0').first()).toBeVisible();
+
   // Both invitations are used up.
   await owner.reload();
   await expect(owner.getByRole('cell', { name: /^Accepted by/ })).toHaveCount(2);
 
   // A maintainer of this agency is refused another's pages and this one's log.
-  for (const path of ['/manage/demo-ipo', '/manage/demo-ipo/audit', `/manage/${slug}/audit`, '/admin', '/admin/audit']) {
-    const response = await maintainer.goto(path);
-    expect(response?.status(), path).toBe(403);
+  for (const page of ['/manage/demo-ipo', '/manage/demo-ipo/audit', '/manage/demo-ipo/apis/new', '/manage/demo-ipo/apis/data-sets',
+    '/manage/demo-ipo/tokens', '/manage/demo-ipo/requests', `/manage/${slug}/audit`, '/admin', '/admin/audit']) {
+    const response = await maintainer.goto(page);
+    expect(response?.status(), page).toBe(403);
   }
   const csv = await maintainer.request.get('/manage/demo-ipo/audit.csv');
   expect(csv.status()).toBe(403);
@@ -108,6 +144,9 @@ test('an admin creates an agency, its owner invites a maintainer, and the log na
   const rows = owner.locator('tbody tr');
   await expect(rows.filter({ hasText: 'tenant.create' })).toContainText('Ada Admin');
   await expect(rows.filter({ hasText: 'invitation.redeem' })).toHaveCount(2);
+  await expect(rows.filter({ hasText: 'api.create' })).toHaveCount(1);
+  await expect(rows.filter({ hasText: 'version.publish' }).filter({ hasText: '(token ptt_' })).toHaveCount(1);
+  await expect(rows.filter({ hasText: 'token.create' })).toHaveCount(1);
   await expectAccessible(owner);
   // Narrowed to one action, and downloaded as CSV.
   await owner.getByLabel('Action').selectOption('invitation.create');

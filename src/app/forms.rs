@@ -160,7 +160,7 @@ pub fn TextInput(
                 name=name
                 type=kind
                 value=value
-                required=required
+                aria-required=required.then_some("true")
                 autocomplete=autocomplete
                 aria-describedby=(!described.is_empty()).then_some(described)
             />

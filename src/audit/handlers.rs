@@ -12,7 +12,11 @@ use crate::auth::model::Role;
 use crate::server::error::AppError;
 use crate::server::state::AppState;
 
-async fn csv(state: &AppState, filter: &AuditFilter, agency: Option<&str>) -> Result<Response, AppError> {
+async fn csv(
+    state: &AppState,
+    filter: &AuditFilter,
+    agency: Option<&str>,
+) -> Result<Response, AppError> {
     let (checked, problems) = query::check(filter, agency);
     if let Some(problem) = problems.first() {
         return Err(AppError::Invalid(problem.message.clone()));

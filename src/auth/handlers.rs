@@ -313,8 +313,7 @@ pub async fn dev_sign_in(
             {
                 let previous = repo::membership_role(&mut tx, user_id, tenant_id).await?;
                 if previous != Some(Role::Owner) {
-                    repo::set_membership(&mut tx, user_id, tenant_id, Role::Owner, &stamp)
-                        .await?;
+                    repo::set_membership(&mut tx, user_id, tenant_id, Role::Owner, &stamp).await?;
                     let detail = serde_json::json!({
                         "role": "owner",
                         "previous": previous.map(Role::as_str),

@@ -259,10 +259,11 @@ pub async fn display_name(conn: &mut AnyConnection, user_id: i64) -> sqlx::Resul
 
 /// Whether the user holds admin rights granted in the portal.
 pub async fn admin_granted(conn: &mut AnyConnection, user_id: i64) -> sqlx::Result<bool> {
-    let row: Option<(i64,)> = sqlx::query_as("select admin_granted from user_account where id = $1")
-        .bind(user_id)
-        .fetch_optional(&mut *conn)
-        .await?;
+    let row: Option<(i64,)> =
+        sqlx::query_as("select admin_granted from user_account where id = $1")
+            .bind(user_id)
+            .fetch_optional(&mut *conn)
+            .await?;
     Ok(row.is_some_and(|(granted,)| granted == 1))
 }
 

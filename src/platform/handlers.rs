@@ -50,7 +50,12 @@ pub async fn save_settings(
     .await;
     Ok(match outcome {
         Ok(()) => {
-            redirect_with(&session, "/admin/settings", Notice::success("Settings saved.")).await
+            redirect_with(
+                &session,
+                "/admin/settings",
+                Notice::success("Settings saved."),
+            )
+            .await
         }
         Err(Refused::Fields(errors)) => {
             send_back(

@@ -296,7 +296,9 @@ async fn multipart_token(parts: &http::request::Parts, bytes: axum::body::Bytes)
 
     let mut copy = Request::new(Body::from(bytes));
     *copy.headers_mut() = parts.headers.clone();
-    let mut form = axum::extract::Multipart::from_request(copy, &()).await.ok()?;
+    let mut form = axum::extract::Multipart::from_request(copy, &())
+        .await
+        .ok()?;
     while let Ok(Some(field)) = form.next_field().await {
         if field.name() == Some(CSRF_FIELD) {
             return field.text().await.ok();

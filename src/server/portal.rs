@@ -45,15 +45,30 @@ pub const PAGE_RULES: &[(&str, Need)] = &[
     ("/invitations/{token}", Need::SignedIn),
     ("/terms", Need::Anyone),
     ("/manage/{agency}/apis/new", Need::Agency(Role::Maintainer)),
-    ("/manage/{agency}/apis/{api}", Need::Agency(Role::Maintainer)),
-    ("/manage/{agency}/apis/{api}/guides/new", Need::Agency(Role::Maintainer)),
-    ("/manage/{agency}/apis/{api}/guides/{guide}", Need::Agency(Role::Maintainer)),
+    (
+        "/manage/{agency}/apis/{api}",
+        Need::Agency(Role::Maintainer),
+    ),
+    (
+        "/manage/{agency}/apis/{api}/guides/new",
+        Need::Agency(Role::Maintainer),
+    ),
+    (
+        "/manage/{agency}/apis/{api}/guides/{guide}",
+        Need::Agency(Role::Maintainer),
+    ),
     ("/apis/{agency}/{api}/guides/{guide}", Need::Anyone),
     ("/manage/{agency}/tokens", Need::Agency(Role::Maintainer)),
     // Self-service access. The queue and consumers show developers'
     // names, emails and purposes: owners only, like plans.
-    ("/manage/{agency}/apis/{api}/plans", Need::Agency(Role::Owner)),
-    ("/manage/{agency}/apis/{api}/consumers", Need::Agency(Role::Owner)),
+    (
+        "/manage/{agency}/apis/{api}/plans",
+        Need::Agency(Role::Owner),
+    ),
+    (
+        "/manage/{agency}/apis/{api}/consumers",
+        Need::Agency(Role::Owner),
+    ),
     ("/manage/{agency}/requests", Need::Agency(Role::Owner)),
     ("/apis/{agency}/{api}/access", Need::SignedIn),
     ("/notifications", Need::SignedIn),
@@ -195,7 +210,9 @@ fn publishing() -> Vec<Route> {
     vec![
         maintainers(
             "/manage/{agency}/apis",
-            get(publish::list_apis).post(publish::create_api).layer(upload_limit()),
+            get(publish::list_apis)
+                .post(publish::create_api)
+                .layer(upload_limit()),
         ),
         maintainers(
             "/manage/{agency}/apis/{api}/settings",
@@ -209,7 +226,10 @@ fn publishing() -> Vec<Route> {
             "/manage/{agency}/apis/{api}/default-version",
             post(publish::set_default_version),
         ),
-        maintainers("/manage/{agency}/apis/{api}/guides", post(guides::create_guide)),
+        maintainers(
+            "/manage/{agency}/apis/{api}/guides",
+            post(guides::create_guide),
+        ),
         maintainers(
             "/manage/{agency}/apis/{api}/guides/{guide}/update",
             post(guides::update_guide),
@@ -242,16 +262,23 @@ fn tenancy_routes() -> Vec<Route> {
     use crate::audit::handlers as audit;
     use crate::platform::handlers as platform;
     use crate::tenants::handlers as tenants;
-    let admin = |path: &str, handlers: MethodRouter<AppState>| (path.to_string(), Need::Admin, handlers);
+    let admin =
+        |path: &str, handlers: MethodRouter<AppState>| (path.to_string(), Need::Admin, handlers);
     let owner = |path: &str, handlers: MethodRouter<AppState>| {
         (path.to_string(), Need::Agency(Role::Owner), handlers)
     };
     vec![
         admin("/admin/agencies", post(tenants::create_agency)),
         admin("/admin/agencies/{agency}", post(tenants::update_agency)),
-        admin("/admin/agencies/{agency}/status", post(tenants::set_agency_status)),
+        admin(
+            "/admin/agencies/{agency}/status",
+            post(tenants::set_agency_status),
+        ),
         admin("/admin/agencies/{agency}/owners", post(tenants::name_owner)),
-        admin("/admin/agencies/{agency}/invitations", post(tenants::admin_invite)),
+        admin(
+            "/admin/agencies/{agency}/invitations",
+            post(tenants::admin_invite),
+        ),
         admin("/admin/admins", post(tenants::grant_admin)),
         admin("/admin/admins/{user}/revoke", post(tenants::revoke_admin)),
         admin("/admin/settings", post(platform::save_settings)),
@@ -281,14 +308,35 @@ fn access_routes() -> Vec<Route> {
     let signed_in =
         |path: &str, handlers: MethodRouter<AppState>| (path.to_string(), Need::SignedIn, handlers);
     vec![
-        owner("/manage/{agency}/apis/{api}/plans", post(access::create_plan)),
-        owner("/manage/{agency}/apis/{api}/plans/{plan}", post(access::update_plan)),
-        owner("/manage/{agency}/apis/{api}/plans/{plan}/remove", post(access::remove_plan)),
-        owner("/manage/{agency}/requests/{id}/approve", post(access::approve)),
-        owner("/manage/{agency}/requests/{id}/reject", post(access::reject)),
-        owner("/manage/{agency}/requests/{id}/revoke", post(access::revoke)),
+        owner(
+            "/manage/{agency}/apis/{api}/plans",
+            post(access::create_plan),
+        ),
+        owner(
+            "/manage/{agency}/apis/{api}/plans/{plan}",
+            post(access::update_plan),
+        ),
+        owner(
+            "/manage/{agency}/apis/{api}/plans/{plan}/remove",
+            post(access::remove_plan),
+        ),
+        owner(
+            "/manage/{agency}/requests/{id}/approve",
+            post(access::approve),
+        ),
+        owner(
+            "/manage/{agency}/requests/{id}/reject",
+            post(access::reject),
+        ),
+        owner(
+            "/manage/{agency}/requests/{id}/revoke",
+            post(access::revoke),
+        ),
         signed_in("/apis/{agency}/{api}/access", post(access::request_access)),
-        signed_in("/notifications/read", post(crate::notify::handlers::mark_all_read)),
+        signed_in(
+            "/notifications/read",
+            post(crate::notify::handlers::mark_all_read),
+        ),
     ]
 }
 

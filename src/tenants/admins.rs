@@ -90,9 +90,15 @@ pub async fn grant_admin(
     let now = clock.now_text();
     let subject = form.subject.trim();
     let mut tx = db.pool().begin().await?;
-    let user_id =
-        users::ensure_identity(&mut tx, form.provider, subject, kind, shown_name(form), &now)
-            .await?;
+    let user_id = users::ensure_identity(
+        &mut tx,
+        form.provider,
+        subject,
+        kind,
+        shown_name(form),
+        &now,
+    )
+    .await?;
     if users::admin_granted(&mut tx, user_id).await? {
         return Ok(());
     }
@@ -129,12 +135,11 @@ pub async fn revoke_admin(
         )
         .into());
     }
-    let (others,): (i64,) = sqlx::query_as(
-        "select count(*) from user_account where admin_granted = 1 and id <> $1",
-    )
-    .bind(user_id)
-    .fetch_one(&mut *tx)
-    .await?;
+    let (others,): (i64,) =
+        sqlx::query_as("select count(*) from user_account where admin_granted = 1 and id <> $1")
+            .bind(user_id)
+            .fetch_one(&mut *tx)
+            .await?;
     if others == 0 && config.admins.is_empty() {
         let whose = if actor.user_id == Some(user_id) {
             "You are the last platform admin"
@@ -180,9 +185,15 @@ pub async fn name_owner(
     let subject = form.subject.trim();
     let mut tx = db.pool().begin().await?;
     let agency = find_agency(&mut tx, slug).await?;
-    let user_id =
-        users::ensure_identity(&mut tx, form.provider, subject, kind, shown_name(form), &now)
-            .await?;
+    let user_id = users::ensure_identity(
+        &mut tx,
+        form.provider,
+        subject,
+        kind,
+        shown_name(form),
+        &now,
+    )
+    .await?;
     let previous = users::membership_role(&mut tx, user_id, agency.id).await?;
     if previous == Some(Role::Owner) {
         return Ok(());

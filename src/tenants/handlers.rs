@@ -82,7 +82,12 @@ pub async fn create_agency(
         &session,
         &to,
         outcome,
-        |_| Notice::success(format!("Agency {} created. Now name or invite its owner.", form.name.trim())),
+        |_| {
+            Notice::success(format!(
+                "Agency {} created. Now name or invite its owner.",
+                form.name.trim()
+            ))
+        },
         values,
     )
     .await)
@@ -142,7 +147,11 @@ pub async fn set_agency_status(
     let suspend = match form.action.as_str() {
         "suspend" => true,
         "reactivate" => false,
-        _ => return Err(AppError::Invalid("Choose to suspend or to reactivate.".into())),
+        _ => {
+            return Err(AppError::Invalid(
+                "Choose to suspend or to reactivate.".into(),
+            ))
+        }
     };
     let outcome = service::set_agency_suspended(
         &state.db,
@@ -265,8 +274,7 @@ pub async fn revoke_admin(
 ) -> Result<Response, AppError> {
     acting.require_admin()?;
     let config = state.auth.providers.config();
-    let outcome =
-        admins::revoke_admin(&state.db, &state.clock, &acting.actor, config, user).await;
+    let outcome = admins::revoke_admin(&state.db, &state.clock, &acting.actor, config, user).await;
     Ok(finish(
         &session,
         "/admin",
@@ -313,7 +321,12 @@ async fn invite_to(
             "Choose the role the person will have",
         )])),
     };
-    let public_url = state.auth.public_url.as_str().trim_end_matches('/').to_string();
+    let public_url = state
+        .auth
+        .public_url
+        .as_str()
+        .trim_end_matches('/')
+        .to_string();
     let note = form.note.trim().to_string();
     finish(
         session,
@@ -395,13 +408,13 @@ pub async fn set_member(
     acting.require_member(&agency, Role::Owner)?;
     let role = match form.role.as_str() {
         "remove" => None,
-        other => Some(Role::parse(other).ok_or_else(|| {
-            AppError::Invalid("Choose owner, maintainer, or remove.".into())
-        })?),
+        other => Some(
+            Role::parse(other)
+                .ok_or_else(|| AppError::Invalid("Choose owner, maintainer, or remove.".into()))?,
+        ),
     };
     let outcome =
-        service::set_member_role(&state.db, &state.clock, &acting.actor, &agency, user, role)
-            .await;
+        service::set_member_role(&state.db, &state.clock, &acting.actor, &agency, user, role).await;
     Ok(finish(
         &session,
         &format!("/manage/{agency}"),

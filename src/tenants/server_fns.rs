@@ -171,12 +171,11 @@ pub async fn load_invitation(token: Option<String>) -> Result<InvitationPage, Se
             csrf_token: caller.csrf_token.clone(),
         });
     };
-    let agency: (String, String) =
-        sqlx::query_as("select slug, name from tenant where id = $1")
-            .bind(found.tenant_id)
-            .fetch_one(&mut *conn)
-            .await
-            .map_err(AppError::from)?;
+    let agency: (String, String) = sqlx::query_as("select slug, name from tenant where id = $1")
+        .bind(found.tenant_id)
+        .fetch_one(&mut *conn)
+        .await
+        .map_err(AppError::from)?;
     let standing = found.standing(state.clock.now());
     Ok(InvitationPage {
         already_member: caller.role_in(&agency.0).is_some(),

@@ -30,7 +30,14 @@ impl<E: Into<AppError>> From<E> for Refused {
 
 /// Slugs that would clash with Portico's own paths on the gateway, or that
 /// Portico keeps for itself.
-const RESERVED_SLUGS: &[&str] = &["healthz", "metrics", "portico", "well-known", "admin", "api"];
+const RESERVED_SLUGS: &[&str] = &[
+    "healthz",
+    "metrics",
+    "portico",
+    "well-known",
+    "admin",
+    "api",
+];
 
 /// The longest agency name.
 const NAME_MAX: usize = 120;
@@ -73,7 +80,9 @@ fn looks_like_email(text: &str) -> bool {
         && !domain.starts_with('.')
         && !domain.ends_with('.')
         && text.len() <= 254
-        && !text.chars().any(|c| c.is_whitespace() || c == '<' || c == '>')
+        && !text
+            .chars()
+            .any(|c| c.is_whitespace() || c == '<' || c == '>')
 }
 
 fn optional(text: &str) -> Option<&str> {
@@ -248,7 +257,10 @@ pub async fn invite(
             "Say whom the invitation is for, so that you can tell invitations apart",
         ));
     } else if note.chars().count() > 200 {
-        errors.push(FieldError::new("note", "Keep it to 200 characters or fewer"));
+        errors.push(FieldError::new(
+            "note",
+            "Keep it to 200 characters or fewer",
+        ));
     }
     if !INVITATION_DAYS.contains(&days) {
         errors.push(FieldError::new(

@@ -6,9 +6,9 @@ use portico::db::Db;
 use portico::gateway::routes::RouteTable;
 use portico::server::config::Config;
 use portico::server::startup::Application;
+use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
 use sqlx::Connection;
 use tempfile::TempDir;
-use reqwest::header::{COOKIE, LOCATION, SET_COOKIE};
 use tokio::sync::oneshot;
 
 #[derive(Debug, Clone, Copy)]
@@ -179,7 +179,6 @@ pub async fn sign_in(app: &TestApp, who: &str) -> Session {
     assert!(csrf.len() >= 32, "the token is long enough: {csrf}");
     Session { cookie, csrf }
 }
-
 
 impl TestApp {
     /// POSTs a form as the signed-in person, with their CSRF token added;

@@ -4,9 +4,9 @@
 mod helpers;
 
 mod access;
-mod apps;
 mod access_email;
 mod access_requests;
+mod apps;
 mod audit;
 mod bundle;
 mod catalogue;
@@ -22,5 +22,5 @@ mod reference;
 mod search;
 mod seed;
 mod sign_in;
-mod tokens;
 mod tenancy;
+mod tokens;

@@ -26,7 +26,9 @@ async fn log(app: &TestApp) -> Vec<(String, Option<String>, String, String)> {
 
 /// The invitation link shown once on a page, as a path.
 fn invitation_path(html: &str) -> String {
-    let start = html.find("/invitations/").expect("an invitation link on the page");
+    let start = html
+        .find("/invitations/")
+        .expect("an invitation link on the page");
     let rest = &html[start..];
     let end = rest.find('<').expect("the link ends");
     rest[..end].to_string()
@@ -39,24 +41,48 @@ async fn an_agency_is_created_and_staffed_by_invitation(app: TestApp) {
 
     // Bad input returns to the form with what to fix, and stores nothing.
     let response = app
-        .post_form(&admin, "/admin/agencies", &[("slug", "Not A Slug"), ("name", ""), ("contact_email", "nope")])
+        .post_form(
+            &admin,
+            "/admin/agencies",
+            &[
+                ("slug", "Not A Slug"),
+                ("name", ""),
+                ("contact_email", "nope"),
+            ],
+        )
         .await;
     assert_eq!(response.status(), 303);
     assert_eq!(location(&response), "/admin/agencies/new");
     let (status, page) = app.page(&admin, "/admin/agencies/new").await;
     assert_eq!(status, 200);
     assert!(page.contains("There is a problem"), "{page}");
-    assert!(page.contains("Enter the agency&#x27;s name") || page.contains("Enter the agency's name"));
+    assert!(
+        page.contains("Enter the agency&#x27;s name") || page.contains("Enter the agency's name")
+    );
     assert!(page.contains("Enter a short name of 2 to 64"));
-    assert!(page.contains("value=\"Not A Slug\""), "the values come back");
+    assert!(
+        page.contains("value=\"Not A Slug\""),
+        "the values come back"
+    );
     let (_, again) = app.page(&admin, "/admin/agencies/new").await;
-    assert!(!again.contains("There is a problem"), "a notice is shown once");
+    assert!(
+        !again.contains("There is a problem"),
+        "a notice is shown once"
+    );
     let reserved = app
-        .post_form(&admin, "/admin/agencies", &[("slug", "healthz"), ("name", "Clash")])
+        .post_form(
+            &admin,
+            "/admin/agencies",
+            &[("slug", "healthz"), ("name", "Clash")],
+        )
         .await;
     assert_eq!(location(&reserved), "/admin/agencies/new");
     let taken = app
-        .post_form(&admin, "/admin/agencies", &[("slug", "demo-ipo"), ("name", "Twice")])
+        .post_form(
+            &admin,
+            "/admin/agencies",
+            &[("slug", "demo-ipo"), ("name", "Twice")],
+        )
         .await;
     assert_eq!(location(&taken), "/admin/agencies/new");
     let (_, page) = app.page(&admin, "/admin/agencies/new").await;
@@ -68,12 +94,20 @@ async fn an_agency_is_created_and_staffed_by_invitation(app: TestApp) {
         .post_form(
             &admin,
             "/admin/agencies",
-            &[("slug", "land-transport"), ("name", "Land Transport Authority"), ("contact_email", "api@lta.example.gov")],
+            &[
+                ("slug", "land-transport"),
+                ("name", "Land Transport Authority"),
+                ("contact_email", "api@lta.example.gov"),
+            ],
         )
         .await;
     assert_eq!(location(&response), "/admin/agencies/land-transport");
     let refused = app
-        .post_form(&developer, "/admin/agencies", &[("slug", "mine"), ("name", "Mine")])
+        .post_form(
+            &developer,
+            "/admin/agencies",
+            &[("slug", "mine"), ("name", "Mine")],
+        )
         .await;
     assert_eq!(refused.status(), 403);
 
@@ -107,7 +141,10 @@ async fn an_agency_is_created_and_staffed_by_invitation(app: TestApp) {
     let twice = app.post_form(&owner, &link, &[]).await;
     assert_eq!(location(&twice), link);
     let (_, page) = app.page(&owner, &link).await;
-    assert!(page.contains("cannot be used") || page.contains("cannot be accepted"), "{page}");
+    assert!(
+        page.contains("cannot be used") || page.contains("cannot be accepted"),
+        "{page}"
+    );
     assert_eq!(app.page(&owner, "/manage/land-transport").await.0, 403);
     let (_, page) = app.page(&owner, "/invitations/made-up").await;
     assert!(page.contains("not valid"));
@@ -121,17 +158,27 @@ async fn an_agency_is_created_and_staffed_by_invitation(app: TestApp) {
     .await;
     let (_, page) = app.page(&developer, "/manage/land-transport").await;
     let link = invitation_path(&page);
-    assert_eq!(location(&app.post_form(&owner, &link, &[]).await), "/manage/land-transport");
+    assert_eq!(
+        location(&app.post_form(&owner, &link, &[]).await),
+        "/manage/land-transport"
+    );
     let (status, page) = app.page(&owner, "/manage/land-transport").await;
     assert_eq!(status, 200);
     assert!(page.contains("you are maintainer"));
 
     // A maintainer may not invite, read the audit log, or change roles.
     let refused = app
-        .post_form(&owner, "/manage/land-transport/invitations", &[("role", "owner"), ("note", "x"), ("days", "7")])
+        .post_form(
+            &owner,
+            "/manage/land-transport/invitations",
+            &[("role", "owner"), ("note", "x"), ("days", "7")],
+        )
         .await;
     assert_eq!(refused.status(), 403);
-    assert_eq!(app.page(&owner, "/manage/land-transport/audit").await.0, 403);
+    assert_eq!(
+        app.page(&owner, "/manage/land-transport/audit").await.0,
+        403
+    );
 
     // The only owner cannot step down; after naming another owner they can.
     let owner_id: (i64,) = sqlx::query_as(
@@ -147,12 +194,15 @@ async fn an_agency_is_created_and_staffed_by_invitation(app: TestApp) {
     .await
     .unwrap();
     let path = format!("/manage/land-transport/members/{}", owner_id.0);
-    app.post_form(&developer, &path, &[("role", "maintainer")]).await;
+    app.post_form(&developer, &path, &[("role", "maintainer")])
+        .await;
     let (_, page) = app.page(&developer, "/manage/land-transport").await;
     assert!(page.contains("only owner"), "{page}");
     let promote = format!("/manage/land-transport/members/{}", maintainer_id.0);
-    app.post_form(&developer, &promote, &[("role", "owner")]).await;
-    app.post_form(&developer, &path, &[("role", "remove")]).await;
+    app.post_form(&developer, &promote, &[("role", "owner")])
+        .await;
+    app.post_form(&developer, &path, &[("role", "remove")])
+        .await;
     assert_eq!(app.page(&developer, "/manage/land-transport").await.0, 403);
 
     // Every step is on the record, with its actor and agency.
@@ -192,8 +242,12 @@ async fn a_suspended_agency_leaves_the_catalogue_and_its_routes_answer_503(app: 
     assert_eq!(app.http.get(&call).send().await.unwrap().status(), 200);
 
     // A reason is required.
-    app.post_form(&admin, "/admin/agencies/demo-ipo/status", &[("action", "suspend")])
-        .await;
+    app.post_form(
+        &admin,
+        "/admin/agencies/demo-ipo/status",
+        &[("action", "suspend")],
+    )
+    .await;
     let (_, page) = app.page(&admin, "/admin/agencies/demo-ipo").await;
     assert!(page.contains("Say why the agency is suspended"));
 
@@ -213,19 +267,31 @@ async fn a_suspended_agency_leaves_the_catalogue_and_its_routes_answer_503(app: 
         answer.headers()["content-type"].to_str().unwrap(),
         "application/problem+json"
     );
-    let count: (i64,) = sqlx::query_as("select count(*) from api a join tenant t on t.id = a.tenant_id where t.slug = 'demo-ipo'")
-        .fetch_one(app.db.pool())
-        .await
-        .unwrap();
+    let count: (i64,) = sqlx::query_as(
+        "select count(*) from api a join tenant t on t.id = a.tenant_id where t.slug = 'demo-ipo'",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
     assert!(count.0 > 0, "nothing is deleted");
 
-    app.post_form(&admin, "/admin/agencies/demo-ipo/status", &[("action", "reactivate")])
-        .await;
+    app.post_form(
+        &admin,
+        "/admin/agencies/demo-ipo/status",
+        &[("action", "reactivate")],
+    )
+    .await;
     assert_eq!(app.http.get(&call).send().await.unwrap().status(), 200);
     let (_, back) = app.get_json(&format!("{}/api/v1/apis", app.portal)).await;
     assert_eq!(listed(&back), listed(&before));
     let actions: Vec<String> = log(&app).await.into_iter().map(|e| e.2).collect();
-    assert!(actions.ends_with(&["tenant.suspend".to_string(), "tenant.reactivate".to_string()]), "{actions:?}");
+    assert!(
+        actions.ends_with(&[
+            "tenant.suspend".to_string(),
+            "tenant.reactivate".to_string()
+        ]),
+        "{actions:?}"
+    );
 }
 
 async fn admin_rights_are_granted_and_the_last_admin_stays(app: TestApp) {
@@ -245,20 +311,35 @@ async fn admin_rights_are_granted_and_the_last_admin_stays(app: TestApp) {
     assert!(page.contains("You are the last platform admin"), "{page}");
 
     // An unknown service is refused; a known identity is granted.
-    app.post_form(&admin, "/admin/admins", &[("provider", "nowhere"), ("subject", "x")])
-        .await;
+    app.post_form(
+        &admin,
+        "/admin/admins",
+        &[("provider", "nowhere"), ("subject", "x")],
+    )
+    .await;
     let (_, page) = app.page(&admin, "/admin").await;
     assert!(page.contains("Choose the sign-in service"));
-    app.post_form(&admin, "/admin/admins", &[("provider", "dev"), ("subject", "developer"), ("name", "")])
-        .await;
+    app.post_form(
+        &admin,
+        "/admin/admins",
+        &[("provider", "dev"), ("subject", "developer"), ("name", "")],
+    )
+    .await;
     let developer = sign_in(&app, "developer").await;
-    assert_eq!(app.page(&developer, "/admin").await.0, 200, "the developer is an admin now");
+    assert_eq!(
+        app.page(&developer, "/admin").await.0,
+        200,
+        "the developer is an admin now"
+    );
 
     // Now the first admin may step down, and is refused the admin area.
     app.post_form(&admin, &revoke, &[]).await;
     assert_eq!(app.page(&admin, "/admin").await.0, 403);
     let actions: Vec<String> = log(&app).await.into_iter().map(|e| e.2).collect();
-    assert!(actions.ends_with(&["admin.grant".to_string(), "admin.revoke".to_string()]), "{actions:?}");
+    assert!(
+        actions.ends_with(&["admin.grant".to_string(), "admin.revoke".to_string()]),
+        "{actions:?}"
+    );
 }
 
 async fn platform_settings_show_on_every_page(app: TestApp) {
@@ -266,7 +347,10 @@ async fn platform_settings_show_on_every_page(app: TestApp) {
     app.post_form(
         &admin,
         "/admin/settings",
-        &[("portal_name", "Data.gov Developer Portal"), ("support_url", "ftp://nope")],
+        &[
+            ("portal_name", "Data.gov Developer Portal"),
+            ("support_url", "ftp://nope"),
+        ],
     )
     .await;
     let (_, page) = app.page(&admin, "/admin/settings").await;
@@ -279,7 +363,10 @@ async fn platform_settings_show_on_every_page(app: TestApp) {
                 ("portal_name", "Data.gov Developer Portal"),
                 ("contact_email", "api-help@data.example.gov"),
                 ("support_url", "https://support.data.example.gov/"),
-                ("terms_md", "# Terms\n\nUse the data <script>alert(1)</script> **fairly**."),
+                (
+                    "terms_md",
+                    "# Terms\n\nUse the data <script>alert(1)</script> **fairly**.",
+                ),
             ],
         )
         .await;
@@ -295,7 +382,9 @@ async fn platform_settings_show_on_every_page(app: TestApp) {
     assert!(terms.contains("Version 1"));
     let developer = sign_in(&app, "developer").await;
     assert_eq!(
-        app.post_form(&developer, "/admin/settings", &[("portal_name", "Mine")]).await.status(),
+        app.post_form(&developer, "/admin/settings", &[("portal_name", "Mine")])
+            .await
+            .status(),
         403
     );
 }
@@ -303,33 +392,60 @@ async fn platform_settings_show_on_every_page(app: TestApp) {
 async fn the_audit_log_filters_and_exports(app: TestApp) {
     let admin = sign_in(&app, "admin").await;
     let owner = sign_in(&app, "owner").await;
-    app.post_form(&admin, "/admin/agencies", &[("slug", "tax"), ("name", "Tax Office")])
-        .await;
-    app.post_form(&owner, "/manage/demo-transport/invitations", &[("role", "maintainer"), ("note", "Someone, here"), ("days", "7")])
-        .await;
+    app.post_form(
+        &admin,
+        "/admin/agencies",
+        &[("slug", "tax"), ("name", "Tax Office")],
+    )
+    .await;
+    app.post_form(
+        &owner,
+        "/manage/demo-transport/invitations",
+        &[
+            ("role", "maintainer"),
+            ("note", "Someone, here"),
+            ("days", "7"),
+        ],
+    )
+    .await;
 
     let (status, page) = app.page(&admin, "/admin/audit?action=tenant").await;
     assert_eq!(status, 200);
     assert!(page.contains("tenant.create"));
-    assert!(!page.contains("invitation.create</code>"), "narrowed by action");
+    assert!(
+        !page.contains("invitation.create</code>"),
+        "narrowed by action"
+    );
     let (_, page) = app.page(&admin, "/admin/audit?from=tomorrow").await;
     assert!(page.contains("Enter the date as year-month-day"));
 
     let csv = app
         .http
-        .get(format!("{}/admin/audit.csv?agency=demo-transport&action=invitation", app.portal))
+        .get(format!(
+            "{}/admin/audit.csv?agency=demo-transport&action=invitation",
+            app.portal
+        ))
         .header(reqwest::header::COOKIE, &admin.cookie)
         .send()
         .await
         .unwrap();
     assert_eq!(csv.status(), 200);
-    assert!(csv.headers()["content-disposition"].to_str().unwrap().contains("attachment"));
+    assert!(csv.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .contains("attachment"));
     let text = csv.text().await.unwrap();
     let lines: Vec<&str> = text.lines().collect();
-    assert_eq!(lines[0], "id,at,actor,agency,action,target,client_addr,detail");
+    assert_eq!(
+        lines[0],
+        "id,at,actor,agency,action,target,client_addr,detail"
+    );
     assert_eq!(lines.len(), 2, "{text}");
     assert!(lines[1].contains("Owen Owner,demo-transport,invitation.create"));
-    assert!(lines[1].contains("127.0.0.1"), "the client address is recorded");
+    assert!(
+        lines[1].contains("127.0.0.1"),
+        "the client address is recorded"
+    );
 
     // The owner reads their agency's log only; a developer none.
     let (status, page) = app.page(&owner, "/manage/demo-transport/audit").await;

@@ -57,7 +57,9 @@ pub fn SiteHeader(
         .filter(|n| !n.is_empty())
         .unwrap_or_else(|| crate::platform::model::DEFAULT_PORTAL_NAME.to_string());
     let mark = match logo.filter(|l| !l.is_empty()) {
-        Some(src) => view! { <img class="site-header__logo" src=src alt="" height="40"/> }.into_any(),
+        Some(src) => {
+            view! { <img class="site-header__logo" src=src alt="" height="40"/> }.into_any()
+        }
         None => view! { <span class="site-header__mark" aria-hidden="true"></span> }.into_any(),
     };
     view! {

@@ -37,7 +37,6 @@ pub fn AccountPage() -> impl IntoView {
                             </dl>
                             <h2 class="heading-l">"Your applications"</h2>
                             <p>"Create applications, their API keys, and request access to APIs: "<a href="/apps">"Your applications"</a></p>
-                            <crate::access::components::YourAccessRequests/>
                             <h2 class="heading-l">"Your agencies"</h2>
                             {if agencies.is_empty() {
                                 view! { <p>"You are not a member of any agency. Agencies' owners add their staff."</p> }.into_any()
@@ -78,5 +77,8 @@ pub fn AccountPage() -> impl IntoView {
                 }
             })}
         </Suspense>
+        // Loads its own data: created beside the page's resource, not inside
+        // it, so that hydration finds it in the same order as the server.
+        <crate::access::components::YourAccessRequests/>
     }
 }

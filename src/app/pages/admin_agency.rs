@@ -45,7 +45,10 @@ pub fn NewAgencyPage() -> impl IntoView {
 /// Fields naming a person by the service they sign in with.
 #[component]
 pub fn IdentityFields(providers: Vec<(String, String)>, notice: Notice) -> impl IntoView {
-    let selected = notice.value_or("provider", providers.first().map(|p| p.0.as_str()).unwrap_or(""));
+    let selected = notice.value_or(
+        "provider",
+        providers.first().map(|p| p.0.as_str()).unwrap_or(""),
+    );
     view! {
         <Select name="provider" label="Sign-in service" options=providers selected=selected error=notice.error("provider")/>
         <TextInput name="subject" label="Identifier at that service" hint="The subject (sub) the service knows them by. People find theirs on their account page." value=notice.value_or("subject", "") error=notice.error("subject") autocomplete="off"/>

@@ -18,6 +18,13 @@ pub fn AppPage() -> impl IntoView {
     let params = use_params_map();
     let app = move || params.get().get("app");
     let page = Resource::new(app, load_app_page);
+    // The access module's part, the application's access requests, loads
+    // its own data: created here, beside the page's resource rather than
+    // inside it, so that the browser finds it in the same order on hydration.
+    let app_id = params
+        .get_untracked()
+        .get("app")
+        .and_then(|id| id.parse::<i64>().ok());
     view! {
         <Suspense fallback=|| view! { <p>"Loading..."</p> }>
             {move || Suspend::new(async move {
@@ -27,6 +34,11 @@ pub fn AppPage() -> impl IntoView {
                 }
             })}
         </Suspense>
+        {app_id.map(|app_id| view! {
+            <section id="subscriptions" aria-labelledby="access">
+                <AppSubscriptions app_id/>
+            </section>
+        })}
     }
 }
 
@@ -73,11 +85,6 @@ fn App(page: Page) -> impl IntoView {
             />
             <button type="submit" class="button">"Create key"</button>
         </form>
-
-        // The access module's part: the application's access requests.
-        <section id="subscriptions" aria-labelledby="access">
-            <AppSubscriptions app_id=page.id/>
-        </section>
 
         <h2 class="heading-l">"Details"</h2>
         <form method="post" action=base.clone() class="form-narrow" novalidate>

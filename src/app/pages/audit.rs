@@ -7,7 +7,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::app::components::problem::load_failed;
-use crate::app::forms::{NoticeBanners, Notice, TextInput};
+use crate::app::forms::{Notice, NoticeBanners, TextInput};
 use crate::audit::model::{AuditEntry, AuditFilter, AuditPage};
 use crate::audit::server_fns::load_audit_log;
 
@@ -55,11 +55,21 @@ fn AuditView(page: AuditPage) -> impl IntoView {
     };
     let f = page.filter.clone();
     let query = f.query();
-    let csv = if query.is_empty() { format!("{base}.csv") } else { format!("{base}.csv?{query}") };
+    let csv = if query.is_empty() {
+        format!("{base}.csv")
+    } else {
+        format!("{base}.csv?{query}")
+    };
     let page_href = {
         let base = base.clone();
         let query = query.clone();
-        move |n: u32| if query.is_empty() { format!("{base}?page={n}") } else { format!("{base}?{query}&page={n}") }
+        move |n: u32| {
+            if query.is_empty() {
+                format!("{base}?page={n}")
+            } else {
+                format!("{base}?{query}&page={n}")
+            }
+        }
     };
     let notice = Notice::invalid(page.problems.clone(), Default::default());
     let actions: Vec<(String, String)> = std::iter::once((String::new(), "Any action".to_string()))

@@ -157,7 +157,12 @@ pub fn MemberList(members: Vec<MemberRow>, manage: Option<(String, String, i64)>
 
 /// The form that makes an invitation link.
 #[component]
-pub fn InvitationForm(action: String, csrf: String, notice: Notice, owner_only: bool) -> impl IntoView {
+pub fn InvitationForm(
+    action: String,
+    csrf: String,
+    notice: Notice,
+    owner_only: bool,
+) -> impl IntoView {
     let roles = if owner_only {
         vec![("owner".to_string(), "Owner".to_string())]
     } else {
@@ -184,7 +189,11 @@ pub fn InvitationForm(action: String, csrf: String, notice: Notice, owner_only: 
 
 /// The agency's invitations; with `revoke_base`, pending ones can be withdrawn.
 #[component]
-pub fn InvitationTable(invitations: Vec<InvitationRow>, revoke_base: Option<String>, csrf: String) -> impl IntoView {
+pub fn InvitationTable(
+    invitations: Vec<InvitationRow>,
+    revoke_base: Option<String>,
+    csrf: String,
+) -> impl IntoView {
     (!invitations.is_empty()).then(|| view! {
         <table class="table">
             <caption class="table__caption">"Invitations"</caption>
