@@ -15,6 +15,7 @@ pub mod openapi;
 pub mod platform;
 pub mod tenants;
 pub mod tokens;
+pub mod usage;
 
 #[cfg(feature = "ssr")]
 pub mod db;
