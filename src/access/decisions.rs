@@ -119,6 +119,10 @@ pub async fn decide(
         .tell(&mut tx, request.owner_user_id, &message, &link, &now)
         .await?;
     tx.commit().await?;
+    let change = crate::gateway::changes::Change::Grants {
+        app_id: request.app_id,
+    };
+    state.changes.publish(change).await;
     notices.send(&state.mailer);
     Ok(request)
 }

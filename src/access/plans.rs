@@ -101,6 +101,9 @@ pub async fn update(
     let event = actor.event(Some(api.tenant_id), "plan.update", &target, detail);
     crate::audit::record(&mut tx, &event, &now).await?;
     tx.commit().await?;
+    // The plan's subscriptions take its new limits at their next call.
+    let change = crate::gateway::changes::Change::Plan { plan_id: before.id };
+    state.changes.publish(change).await;
     Ok(())
 }
 
@@ -133,5 +136,7 @@ pub async fn remove(
     let event = actor.event(Some(api.tenant_id), action, &target, detail);
     crate::audit::record(&mut tx, &event, &now).await?;
     tx.commit().await?;
+    let change = crate::gateway::changes::Change::Plan { plan_id: plan.id };
+    state.changes.publish(change).await;
     Ok(!used)
 }

@@ -225,6 +225,10 @@ pub async fn request(
             .await?;
     }
     tx.commit().await?;
+    if auto {
+        let change = crate::gateway::changes::Change::Grants { app_id };
+        state.changes.publish(change).await;
+    }
     notices.send(&state.mailer);
     Ok(Requested { status, app_name })
 }

@@ -97,6 +97,8 @@ pub async fn delete(
     let user = acting.caller.user_id;
     let (keys, subscriptions) =
         service::delete(&state.db, &state.clock, &acting.actor, user, &found).await?;
+    let change = crate::gateway::changes::Change::App { app_id: found.id };
+    state.changes.publish(change).await;
     let notice = Notice::success(format!(
         "Application \u{201c}{}\u{201d} deleted: {} revoked, {} ended.",
         found.name,

@@ -28,6 +28,9 @@ pub enum KeyUse {
     Signing,
     Encryption,
     Dpop,
+    /// Signs the gateway's identity tokens for upstreams (their own JWKS,
+    /// at the gateway's `/.well-known/jwks.json`).
+    Upstream,
 }
 
 impl KeyUse {
@@ -36,6 +39,7 @@ impl KeyUse {
             KeyUse::Signing => "sig",
             KeyUse::Encryption => "enc",
             KeyUse::Dpop => "dpop",
+            KeyUse::Upstream => "upstream",
         }
     }
 }
@@ -234,7 +238,7 @@ impl KeySet {
 
 /// The public key with the private key's id, use and algorithm (josekit's
 /// `to_public_key` keeps the key material only).
-fn public_half(jwk: &Jwk) -> anyhow::Result<Jwk> {
+pub fn public_half(jwk: &Jwk) -> anyhow::Result<Jwk> {
     let mut public = jwk.to_public_key()?;
     if let Some(kid) = jwk.key_id() {
         public.set_key_id(kid);
@@ -265,7 +269,7 @@ pub fn generate(dir: &Path, use_: KeyUse) -> anyhow::Result<Jwk> {
     let kid = format!("{}-{stamp}-{}", use_.prefix(), &random_id()[..8]);
     jwk.set_key_id(&kid);
     match use_ {
-        KeyUse::Signing => {
+        KeyUse::Signing | KeyUse::Upstream => {
             jwk.set_key_use("sig");
             jwk.set_algorithm("ES256");
         }

@@ -1,57 +1,144 @@
 //! The data plane: routes API calls to agencies' upstreams.
 //!
 //! A request passes named phases that share one [`context::RequestContext`]:
-//! route, authenticate, forward, respond, and record. Nothing on the request
-//! path awaits the database: routes come from an in-memory table loaded at
-//! start and replaced whole when the catalogue changes.
+//! route, authenticate, authorise, limit, forward, respond, and record
+//! (always, errors included). Nothing on the request path awaits the
+//! database: routes, keys and subscriptions come from in-memory tables
+//! loaded at start and changed through [`changes::Changes`] as soon as the
+//! portal commits; quotas and usage are counted in memory and written in
+//! batches by a background task.
 
+pub mod auth;
+pub mod changes;
 pub mod context;
+pub mod identity;
+pub mod limits;
 pub mod proxy;
+pub mod quota;
+pub mod respond;
 pub mod routes;
+pub mod snapshot;
+pub mod usage;
 
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 
 use crate::db::Db;
+use crate::server::clock::Clock;
 use crate::server::health;
 use crate::server::problem::Problem;
 
 use context::RequestContext;
-use routes::{AccessMode, RouteTable};
+use limits::{RateLimits, Verdict};
+use quota::Quotas;
+use respond::Refusal;
+use routes::{AccessMode, Matched, RouteTable};
+use snapshot::{Grant, KeyEntry, Snapshot};
+use usage::UsageSink;
+
+/// How the gateway is set up.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// How long an upstream may take to answer before the caller gets 504.
+    pub upstream_timeout: Duration,
+    /// The largest request body passed to an upstream (larger: 413).
+    pub max_body_bytes: u64,
+    /// How often usage and quota counters are written.
+    pub flush_every: Duration,
+    /// Where Portico's keys live (the upstream signing key among them).
+    pub keys_dir: PathBuf,
+    /// The gateway's public base URL: the identity token's issuer.
+    pub issuer: String,
+}
 
 /// What every gateway request needs, cheap to clone.
 #[derive(Clone)]
 pub struct Gateway {
     /// The database, for health checks only: the request path never awaits it.
     pub db: Db,
+    /// The time source; fixed in tests.
+    pub clock: Clock,
     /// The routes the gateway knows, swapped whole on change.
     pub routes: RouteTable,
+    /// Keys and approved subscriptions, changed through `changes`.
+    pub snapshot: Snapshot,
+    /// Per-second and per-minute rates per (key, API).
+    pub rates: RateLimits,
+    /// Daily and monthly quotas per (key, API).
+    pub quotas: Quotas,
+    /// Where each call is recorded.
+    pub usage: UsageSink,
+    /// Signs the consumer's identity for upstreams.
+    pub identity: Arc<identity::Identity>,
     /// Pooled HTTP client to the upstreams.
     pub client: proxy::Client,
-    /// How long an upstream may take to answer before the caller gets 504.
-    pub upstream_timeout: Duration,
+    pub options: Options,
 }
 
 impl Gateway {
-    pub fn new(db: Db, routes: RouteTable, upstream_timeout: Duration) -> Self {
-        Self {
+    /// Loads the snapshot and the quota counters, and starts the usage task.
+    pub async fn start(
+        db: Db,
+        clock: Clock,
+        routes: RouteTable,
+        options: Options,
+    ) -> anyhow::Result<Self> {
+        let now = clock.now();
+        let snapshot = Snapshot::load(&db, now).await?;
+        let quotas = Quotas::default();
+        let stored = crate::usage::repo::load_quotas(
+            db.pool(),
+            &crate::usage::service::day_window(now),
+            &crate::usage::service::month_window(now),
+        )
+        .await?;
+        quotas.load(&stored, now);
+        let (keys, grants) = snapshot.counts();
+        tracing::info!(keys, subscriptions = grants, "gateway snapshot loaded");
+        let identity = identity::Identity::load_or_generate(&options.keys_dir, &options.issuer)?;
+        let usage = UsageSink::start(
+            db.clone(),
+            clock.clone(),
+            quotas.clone(),
+            options.flush_every,
+        );
+        Ok(Self {
             db,
+            clock,
             routes,
+            snapshot,
+            rates: RateLimits::default(),
+            quotas,
+            usage,
+            identity: Arc::new(identity),
             client: proxy::client(),
-            upstream_timeout,
-        }
+            options,
+        })
+    }
+
+    /// The bus through which the portal's changes reach this gateway.
+    pub fn changes(&self) -> changes::Changes {
+        changes::Changes::new(
+            self.db.clone(),
+            self.clock.clone(),
+            self.routes.clone(),
+            self.snapshot.clone(),
+        )
     }
 
     /// The gateway's HTTP service.
     pub fn router(self) -> Router {
         Router::new()
             .route("/healthz", get(healthz))
+            .route("/.well-known/jwks.json", get(jwks))
             .fallback(handle)
             .with_state(Arc::new(self))
     }
@@ -65,21 +152,33 @@ async fn healthz(State(gw): State<Arc<Gateway>>) -> Response {
         .into_response()
 }
 
-/// Every API call: the phases in order, then one log line.
+/// The public keys that verify the identity tokens sent to upstreams.
+async fn jwks(State(gw): State<Arc<Gateway>>) -> Response {
+    let mut response = gw.identity.jwks().into_response();
+    let headers = response.headers_mut();
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=300"),
+    );
+    response
+}
+
+/// Every API call: the phases in order, then one log line and one event.
 async fn handle(
     State(gw): State<Arc<Gateway>>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
     request: Request,
 ) -> Response {
-    let mut ctx = RequestContext::new(&request, peer);
+    let mut ctx = RequestContext::new(&request, peer, gw.clock.now().unix_timestamp());
     let response = match process(&gw, &mut ctx, request).await {
         Ok(response) => response,
-        Err(problem) => problem
-            .with_instance(ctx.path.clone())
-            .with_request_id(ctx.request_id.clone())
-            .into_response(),
+        Err(refusal) => refusal.respond(ctx.path.clone(), ctx.request_id.clone()),
     };
-    ctx.record(response.status());
+    ctx.record(response.status(), &gw.usage);
     response
 }
 
@@ -87,7 +186,39 @@ async fn process(
     gw: &Gateway,
     ctx: &mut RequestContext,
     request: Request,
-) -> Result<Response, Problem> {
+) -> Result<Response, Refusal> {
+    let route = route(gw, ctx)?;
+    let mut verdict = Verdict::default();
+    let mut token = None;
+    if route.api.access_mode == AccessMode::Key {
+        let now = gw.clock.now();
+        let key = auth::authenticate(&gw.snapshot, request.headers(), now)?;
+        ctx.key = Some(key);
+        let grant = authorise(gw, &key, &route)?;
+        limit(gw, &key, &route, &grant, &mut verdict)?;
+        token = Some(identity_token(gw, &key, &route, &grant, ctx.at)?);
+    }
+    let how = proxy::Forwarding {
+        client: &gw.client,
+        timeout: gw.options.upstream_timeout,
+        max_body: gw.options.max_body_bytes,
+        identity: token.as_deref(),
+    };
+    match proxy::forward(how, ctx, &route, request).await {
+        Ok(mut response) => {
+            verdict.write_headers(response.headers_mut());
+            Ok(response)
+        }
+        Err(mut refusal) => {
+            verdict.write_headers(&mut refusal.headers);
+            Err(refusal)
+        }
+    }
+}
+
+/// Route: `/{agency}/{api}/...` in the route table; a suspended agency's
+/// APIs answer 503.
+fn route(gw: &Gateway, ctx: &mut RequestContext) -> Result<Matched, Refusal> {
     let route = gw.routes.resolve(&ctx.path).ok_or_else(|| {
         Problem::not_found("No API is published at this path. Paths look like /{agency}/{api}/...")
     })?;
@@ -96,12 +227,59 @@ async fn process(
     if route.api.suspended {
         return Err(Problem::service_unavailable(
             "The agency that publishes this API is suspended on this portal: its APIs are unavailable until it is reactivated.",
-        ));
+        )
+        .into());
     }
-    if route.api.access_mode == AccessMode::Key {
-        return Err(Problem::unauthenticated(
-            "This API needs an API key. Send it in the x-api-key header.",
-        ));
+    Ok(route)
+}
+
+/// Authorise: the key's application holds an approved subscription.
+fn authorise(gw: &Gateway, key: &KeyEntry, route: &Matched) -> Result<Arc<Grant>, Refusal> {
+    gw.snapshot.grant(key.app_id, route.api.api_id).ok_or_else(|| {
+        Refusal::forbidden(format!(
+            "This key's application has no approved access to {}/{}: request a plan on the API's page, or wait for the agency's approval.",
+            route.api.agency, route.api.api
+        ))
+    })
+}
+
+/// Limit: the plan's rates, then its quotas; over either, 429.
+fn limit(
+    gw: &Gateway,
+    key: &KeyEntry,
+    route: &Matched,
+    grant: &Grant,
+    verdict: &mut Verdict,
+) -> Result<(), Refusal> {
+    let api_id = route.api.api_id;
+    gw.rates.check(key.key_id, api_id, &grant.limits, verdict);
+    gw.quotas
+        .check_and_count(key.key_id, api_id, &grant.limits, gw.clock.now(), verdict);
+    match verdict.retry_after {
+        Some(_) => Err(Refusal::rate_limited(verdict)),
+        None => Ok(()),
     }
-    proxy::forward(&gw.client, gw.upstream_timeout, ctx, &route, request).await
+}
+
+fn identity_token(
+    gw: &Gateway,
+    key: &KeyEntry,
+    route: &Matched,
+    grant: &Grant,
+    now: i64,
+) -> Result<Arc<str>, Refusal> {
+    let api = format!("{}/{}", route.api.agency, route.api.api);
+    let caller = identity::Caller {
+        app_id: key.app_id,
+        key_id: key.key_id,
+        owner_user_id: key.owner_user_id,
+        plan_id: grant.plan_id,
+        plan: &grant.plan,
+        api: &api,
+        api_id: route.api.api_id,
+    };
+    gw.identity.token(&caller, now).map_err(|err| {
+        tracing::error!(error = format!("{err:#}"), "identity token not signed");
+        Refusal::from(Problem::internal())
+    })
 }

@@ -1,6 +1,7 @@
 //! Forwarding to the upstream: a pooled hyper client, bodies streamed both
 //! ways, hop-by-hop headers removed, `Forwarded` and `X-Forwarded-*` set,
-//! and upstream failures mapped to 502 and 504 problems.
+//! the key removed, the consumer's identity token added, request bodies
+//! limited in size (413), and upstream failures mapped to 502 and 504.
 
 use std::time::Duration;
 
@@ -12,7 +13,10 @@ use axum::response::Response;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 
+use super::auth::{authorization_is_a_key, KEY_HEADER};
 use super::context::RequestContext;
+use super::identity;
+use super::respond::Refusal;
 use super::routes::Matched;
 use crate::server::problem::Problem;
 
@@ -40,30 +44,47 @@ const HOP_BY_HOP: [HeaderName; 8] = [
     header::UPGRADE,
 ];
 
-/// Credentials meant for Portico that must never reach an upstream.
-const PORTICO_CREDENTIALS: [&str; 1] = ["x-api-key"];
+/// How to forward one call.
+pub struct Forwarding<'a> {
+    pub client: &'a Client,
+    /// How long the upstream may take to answer.
+    pub timeout: Duration,
+    /// The largest request body passed on, in bytes.
+    pub max_body: u64,
+    /// The consumer's identity token, for key APIs.
+    pub identity: Option<&'a str>,
+}
 
 /// Sends the request to the route's upstream and streams the answer back.
 pub async fn forward(
-    client: &Client,
-    timeout: Duration,
+    how: Forwarding<'_>,
     ctx: &RequestContext,
     route: &Matched,
     request: Request,
-) -> Result<Response, Problem> {
+) -> Result<Response, Refusal> {
+    let (client, timeout) = (how.client, how.timeout);
     let (mut parts, body) = request.into_parts();
+    let declared = parts
+        .headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|length| length > how.max_body) {
+        return Err(Refusal::too_large(how.max_body));
+    }
+    let limit = usize::try_from(how.max_body).unwrap_or(usize::MAX);
+    let body = Body::new(http_body_util::Limited::new(body, limit));
     let target = upstream_uri(&route.api.upstream, &route.rest, parts.uri.query())
         .ok_or_else(|| Problem::bad_gateway("The API's upstream address is not valid."))?;
     if target.scheme_str() != Some("http") {
         return Err(Problem::bad_gateway(
             "This API's upstream uses a scheme the gateway cannot call yet (only http).",
-        ));
+        )
+        .into());
     }
     let original_host = parts.headers.get(header::HOST).cloned();
     strip_hop_by_hop(&mut parts.headers);
-    for name in PORTICO_CREDENTIALS {
-        parts.headers.remove(name);
-    }
+    strip_credentials(&mut parts.headers, how.identity);
     parts.headers.remove(header::HOST);
     add_forwarded(&mut parts.headers, ctx, original_host.as_ref());
     parts.uri = target;
@@ -74,19 +95,45 @@ pub async fn forward(
             return Err(Problem::gateway_timeout(format!(
                 "The API's upstream did not answer within {} seconds.",
                 timeout.as_secs()
-            )))
+            ))
+            .into())
         }
+        Ok(Err(err)) if body_too_large(&err) => return Err(Refusal::too_large(how.max_body)),
         Ok(Err(err)) => {
             tracing::warn!(request.id = ctx.request_id.as_deref().unwrap_or("-"), error = %err, "upstream request failed");
-            return Err(Problem::bad_gateway(
-                "The API's upstream could not be reached.",
-            ));
+            return Err(Problem::bad_gateway("The API's upstream could not be reached.").into());
         }
         Ok(Ok(response)) => response,
     };
     let (mut parts, body) = response.into_parts();
     strip_hop_by_hop(&mut parts.headers);
     Ok(Response::from_parts(parts, Body::new(body)))
+}
+
+/// Removes the caller's Portico key (never the upstream's own credentials)
+/// and any identity header the caller sent, then adds the gateway's.
+fn strip_credentials(headers: &mut HeaderMap, identity: Option<&str>) {
+    headers.remove(KEY_HEADER);
+    if authorization_is_a_key(headers) {
+        headers.remove(header::AUTHORIZATION);
+    }
+    headers.remove(identity::HEADER);
+    if let Some(value) = identity.and_then(|token| HeaderValue::from_str(token).ok()) {
+        headers.insert(identity::HEADER, value);
+    }
+}
+
+/// Whether the upstream call failed because the request body went over
+/// the limit while it streamed.
+fn body_too_large(err: &(dyn std::error::Error + 'static)) -> bool {
+    let mut source = Some(err);
+    while let Some(err) = source {
+        if err.is::<http_body_util::LengthLimitError>() {
+            return true;
+        }
+        source = err.source();
+    }
+    false
 }
 
 /// Joins the upstream base, the rest of the path and the query.

@@ -11,6 +11,7 @@ use super::service;
 use crate::app::forms::{FieldError, Notice};
 use crate::apps::repo::StoredApp;
 use crate::auth::access::Acting;
+use crate::gateway::changes::Change;
 use crate::server::error::AppError;
 use crate::server::flash;
 use crate::server::state::AppState;
@@ -78,7 +79,10 @@ pub async fn create(
     )
     .await;
     let secret = match created {
-        Ok(secret) => secret,
+        Ok(secret) => {
+            state.changes.publish(Change::Keys { app_id: app.id }).await;
+            secret
+        }
         Err(AppError::Conflict(message)) => {
             let errors = vec![FieldError::new("key_name", message)];
             return Ok(flash::send_back(&session, &to, errors, values).await);
@@ -117,7 +121,10 @@ pub async fn rotate(
     };
     let rotated = service::rotate(&state.db, &state.clock, &acting.actor, &app, key, grace).await;
     let (secret, name) = match rotated {
-        Ok(rotated) => rotated,
+        Ok(rotated) => {
+            state.changes.publish(Change::Keys { app_id: app.id }).await;
+            rotated
+        }
         // A page older than the key's last change: say so on the page.
         Err(AppError::Conflict(message)) => {
             let errors = vec![FieldError::new("keys", message)];
@@ -147,6 +154,8 @@ pub async fn revoke(
     let app = owned_app(&state, &acting, &app).await?;
     let key = key_id(&key)?;
     let name = service::revoke(&state.db, &state.clock, &acting.actor, &app, key).await?;
+    // Applied before the answer: the next call with this key gets 401.
+    state.changes.publish(Change::Keys { app_id: app.id }).await;
     let notice = Notice::success(format!(
         "Key \u{201c}{name}\u{201d} revoked: it no longer works."
     ));

@@ -140,3 +140,36 @@ pub async fn touch(pool: &AnyPool, id: i64, now: &str) -> sqlx::Result<()> {
         .await?;
     Ok(())
 }
+
+/// A key as the gateway's snapshot holds it.
+#[derive(Debug, Clone, FromRow)]
+pub struct GatewayKey {
+    pub id: i64,
+    pub app_id: i64,
+    pub owner_user_id: i64,
+    /// SHA-256 of the secret, hex.
+    pub hash: String,
+    pub expires_at: Option<String>,
+    pub revoked_at: Option<String>,
+}
+
+/// Keys of living applications (of one application with `app_id`), less
+/// those revoked or expired before `since`: the gateway answers those as
+/// unknown, and its memory does not grow with every key ever made.
+pub async fn list_for_gateway(
+    pool: &AnyPool,
+    app_id: Option<i64>,
+    since: &str,
+) -> sqlx::Result<Vec<GatewayKey>> {
+    sqlx::query_as(
+        "select k.id, k.app_id, a.owner_user_id, k.hash, k.expires_at, k.revoked_at \
+         from api_key k join app a on a.id = k.app_id \
+         where a.deleted_at is null and ($1 = 0 or k.app_id = $1) \
+         and (k.revoked_at is null or k.revoked_at > $2) \
+         and (k.expires_at is null or k.expires_at > $2)",
+    )
+    .bind(app_id.unwrap_or(0))
+    .bind(since)
+    .fetch_all(pool)
+    .await
+}

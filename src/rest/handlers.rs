@@ -81,13 +81,10 @@ async fn publish(
     let outcome = import(&state.db, &state.clock, request)
         .await
         .map_err(refused)?;
-    if let Err(err) = state.routes.reload(&state.db).await {
-        // The version is stored; the gateway catches up at its next reload.
-        tracing::error!(
-            error = format!("{err:#}"),
-            "gateway routes not reloaded after a publish"
-        );
-    }
+    state
+        .changes
+        .publish(crate::gateway::changes::Change::Routes)
+        .await;
     Ok(created(state, outcome))
 }
 

@@ -158,6 +158,26 @@ pub struct Config {
     )]
     pub upstream_timeout_secs: u64,
 
+    /// The largest request body the gateway passes to an upstream, in
+    /// bytes; larger ones get 413.
+    #[arg(
+        long,
+        env = "PORTICO_GATEWAY_MAX_BODY_BYTES",
+        default_value_t = 10 * 1024 * 1024,
+        global = true
+    )]
+    pub gateway_max_body_bytes: u64,
+
+    /// How often the gateway writes usage and quota counters, in
+    /// milliseconds (they are also written at shutdown).
+    #[arg(
+        long,
+        env = "PORTICO_USAGE_FLUSH_MS",
+        default_value_t = 10_000,
+        global = true
+    )]
+    pub usage_flush_ms: u64,
+
     /// The portal's public base URL: where identity providers send people
     /// back to, and the JWKS URL they are given. Defaults to `http://` and
     /// the portal's bound address.
@@ -213,6 +233,8 @@ impl Config {
             site_root: PathBuf::from("target/site"),
             gateway_public_url: None,
             upstream_timeout_secs: 2,
+            gateway_max_body_bytes: 1024 * 1024,
+            usage_flush_ms: 200,
             public_url: None,
             auth_config: None,
             keys_dir: None,

@@ -74,6 +74,7 @@ pub struct Application {
     gateway: axum::Router,
     db: Db,
     routes: RouteTable,
+    usage: crate::gateway::usage::UsageSink,
 }
 
 impl Application {
@@ -123,6 +124,13 @@ impl Application {
             .clone()
             .unwrap_or_else(|| base_url(gateway_addr));
         let auth = auth_state(&config, portal_addr)?;
+        let gateway = Gateway::start(
+            db.clone(),
+            clock.clone(),
+            routes.clone(),
+            gateway_options(&config, &gateway_url),
+        )
+        .await?;
         let mailer = match &config.smtp_url {
             Some(url) => crate::notify::mail::Mailer::start(url, &config.mail_from, &public_url)?,
             None => crate::notify::mail::Mailer::disabled(),
@@ -134,6 +142,7 @@ impl Application {
             gateway_url,
             dev: config.dev,
             routes: routes.clone(),
+            changes: gateway.changes(),
             reference: DocumentCache::default(),
             gateway_internal_url: base_url(gateway_addr),
             http: crate::gateway::proxy::client(),
@@ -143,11 +152,7 @@ impl Application {
         };
         spawn_session_cleanup(&db);
         db.spawn_checkpoints();
-        let gateway = Gateway::new(
-            db.clone(),
-            routes.clone(),
-            Duration::from_secs(config.upstream_timeout_secs),
-        );
+        let usage = gateway.usage.clone();
         Ok(Self {
             portal_listener,
             gateway_listener,
@@ -155,6 +160,7 @@ impl Application {
             gateway: portal::with_common_layers(gateway.router(), Level::DEBUG),
             db,
             routes,
+            usage,
         })
     }
 
@@ -211,9 +217,25 @@ impl Application {
         let (portal, gateway) = tokio::join!(portal.into_future(), gateway.into_future());
         portal.context("the portal stopped with an error")?;
         gateway.context("the gateway stopped with an error")?;
+        // Quota counters and usage of the last seconds, before the pool closes.
+        self.usage.flush().await;
         self.db.close().await;
         tracing::info!("stopped");
         Ok(())
+    }
+}
+
+/// The gateway's settings from the configuration.
+fn gateway_options(config: &Config, issuer: &str) -> crate::gateway::Options {
+    crate::gateway::Options {
+        upstream_timeout: Duration::from_secs(config.upstream_timeout_secs),
+        max_body_bytes: config.gateway_max_body_bytes,
+        flush_every: Duration::from_millis(config.usage_flush_ms.max(10)),
+        keys_dir: config
+            .keys_dir
+            .clone()
+            .unwrap_or_else(|| config.data_dir.join("keys")),
+        issuer: issuer.to_owned(),
     }
 }
 

@@ -24,6 +24,9 @@ pub struct AppState {
     pub dev: bool,
     /// The gateway's route table, reloaded when the catalogue changes.
     pub routes: RouteTable,
+    /// Carries committed changes (keys, subscriptions, plans, routes) to
+    /// the gateway before the portal answers.
+    pub changes: crate::gateway::changes::Changes,
     /// Parsed OpenAPI documents for the reference pages, by version.
     pub reference: DocumentCache,
     /// Where the portal itself reaches this Portico's gateway (the try-it

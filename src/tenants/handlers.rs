@@ -14,6 +14,7 @@ use super::service::{self, AgencyForm, Refused};
 use crate::app::forms::Notice;
 use crate::auth::access::Acting;
 use crate::auth::model::Role;
+use crate::gateway::changes::Change;
 use crate::server::error::AppError;
 use crate::server::flash::{redirect_with, send_back};
 use crate::server::state::AppState;
@@ -163,7 +164,7 @@ pub async fn set_agency_status(
     )
     .await;
     if outcome.is_ok() {
-        state.routes.reload(&state.db).await?;
+        state.changes.publish(Change::Routes).await;
     }
     Ok(finish(
         &session,

@@ -297,13 +297,11 @@ pub async fn set_default_version(
     Ok(true)
 }
 
-/// Reloads the gateway's routes after a committed change. A failure is
-/// logged: the change stands, and the next reload picks it up.
+/// Reloads the gateway's routes after a committed change (through the
+/// change bus, which logs and retries a failure).
 pub async fn reload_routes(state: &AppState) {
-    if let Err(err) = state.routes.reload(&state.db).await {
-        tracing::error!(
-            error = format!("{err:#}"),
-            "reloading the gateway routes after a change"
-        );
-    }
+    state
+        .changes
+        .publish(crate::gateway::changes::Change::Routes)
+        .await;
 }

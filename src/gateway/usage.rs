@@ -1,0 +1,207 @@
+//! The usage sink: one event per gateway call, errors included, into a
+//! bounded channel with `try_send` (when it is full the event is counted as
+//! dropped: the request path never waits). A background task adds events
+//! up per minute per (key, API, status class) and writes them in batches,
+//! with the quota counters, every flush interval and when asked.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use time::OffsetDateTime;
+use tokio::sync::{mpsc, oneshot};
+
+use super::quota::Quotas;
+use crate::db::Db;
+use crate::server::clock::{format_timestamp, Clock};
+use crate::usage::model::bucket_of;
+use crate::usage::repo::{self, MinuteRow};
+
+/// How many events may wait for the task before new ones are dropped.
+const CAPACITY: usize = 65_536;
+
+/// One call through the gateway.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct UsageEvent {
+    /// When it started, in Unix seconds.
+    pub at: i64,
+    /// 0 when no valid key was presented.
+    pub key_id: i64,
+    pub app_id: i64,
+    /// 0 when the path matched no route.
+    pub api_id: i64,
+    pub status: u16,
+    pub latency_us: u64,
+}
+
+/// Where the request path sends its events; cheap to clone.
+#[derive(Clone)]
+pub struct UsageSink {
+    events: mpsc::Sender<UsageEvent>,
+    flushes: mpsc::Sender<oneshot::Sender<()>>,
+    dropped: Arc<AtomicU64>,
+}
+
+impl UsageSink {
+    /// Starts the task that aggregates and writes usage and quotas.
+    pub fn start(db: Db, clock: Clock, quotas: Quotas, every: Duration) -> Self {
+        let (events, receiver) = mpsc::channel(CAPACITY);
+        let (flushes, flush_requests) = mpsc::channel(16);
+        let dropped = Arc::new(AtomicU64::new(0));
+        let writer = Writer {
+            db,
+            clock,
+            quotas,
+            minutes: HashMap::new(),
+            dropped: dropped.clone(),
+        };
+        tokio::spawn(writer.run(receiver, flush_requests, every));
+        Self {
+            events,
+            flushes,
+            dropped,
+        }
+    }
+
+    /// Records one call; never waits.
+    pub fn record(&self, event: UsageEvent) {
+        if self.events.try_send(event).is_err() {
+            self.dropped.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
+    /// Events dropped because the channel was full, since start.
+    pub fn dropped(&self) -> u64 {
+        self.dropped.load(Ordering::Relaxed)
+    }
+
+    /// Writes everything recorded so far, and returns once it is written
+    /// (or failed, which the task logs). For shutdown and tests.
+    pub async fn flush(&self) {
+        let (done, wait) = oneshot::channel();
+        if self.flushes.send(done).await.is_ok() {
+            let _ = wait.await;
+        }
+    }
+}
+
+type MinuteKey = (i64, i64, i64, i64);
+
+struct Writer {
+    db: Db,
+    clock: Clock,
+    quotas: Quotas,
+    /// (minute in Unix seconds, key, API, status class) -> the sums.
+    minutes: HashMap<MinuteKey, MinuteRow>,
+    dropped: Arc<AtomicU64>,
+}
+
+impl Writer {
+    async fn run(
+        mut self,
+        mut events: mpsc::Receiver<UsageEvent>,
+        mut flushes: mpsc::Receiver<oneshot::Sender<()>>,
+        every: Duration,
+    ) {
+        let mut tick = tokio::time::interval(every);
+        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tokio::select! {
+                event = events.recv() => match event {
+                    Some(event) => self.add(&event),
+                    None => {
+                        self.flush().await;
+                        return;
+                    }
+                },
+                _ = tick.tick() => self.flush().await,
+                Some(done) = flushes.recv() => {
+                    while let Ok(event) = events.try_recv() {
+                        self.add(&event);
+                    }
+                    self.flush().await;
+                    let _ = done.send(());
+                }
+            }
+        }
+    }
+
+    fn add(&mut self, event: &UsageEvent) {
+        let minute = event.at - event.at.rem_euclid(60);
+        let class = i64::from((event.status / 100).clamp(1, 5));
+        let row = self
+            .minutes
+            .entry((minute, event.key_id, event.api_id, class))
+            .or_insert_with(|| MinuteRow {
+                minute: OffsetDateTime::from_unix_timestamp(minute)
+                    .map(format_timestamp)
+                    .unwrap_or_default(),
+                key_id: event.key_id,
+                app_id: event.app_id,
+                api_id: event.api_id,
+                status_class: class,
+                ..MinuteRow::default()
+            });
+        row.requests += 1;
+        row.errors += i64::from(event.status >= 400);
+        row.latency_us_sum += i64::try_from(event.latency_us).unwrap_or(i64::MAX);
+        row.buckets[bucket_of(event.latency_us)] += 1;
+    }
+
+    async fn flush(&mut self) {
+        let now = self.clock.now();
+        let quotas = self.quotas.take_unflushed(now);
+        if self.minutes.is_empty() && quotas.is_empty() {
+            return;
+        }
+        let rows: Vec<MinuteRow> = self.minutes.values().cloned().collect();
+        match write(&self.db, &rows, &quotas, &format_timestamp(now)).await {
+            Ok(()) => {
+                self.minutes.clear();
+                touch_keys(&self.db, &rows).await;
+                tracing::debug!(
+                    rows = rows.len(),
+                    quota.rows = quotas.len(),
+                    dropped = self.dropped.load(Ordering::Relaxed),
+                    "usage flushed"
+                );
+            }
+            Err(err) => {
+                // Kept for the next flush: usage is late, not lost.
+                self.quotas.restore(&quotas, now);
+                tracing::warn!(error = %err, rows = rows.len(), "usage not flushed; will retry");
+            }
+        }
+    }
+}
+
+async fn write(
+    db: &Db,
+    rows: &[MinuteRow],
+    quotas: &[repo::QuotaRow],
+    now: &str,
+) -> sqlx::Result<()> {
+    let mut tx = db.pool().begin().await?;
+    repo::add_minutes(&mut tx, rows).await?;
+    for row in quotas {
+        repo::add_quota(&mut tx, row, now).await?;
+    }
+    tx.commit().await
+}
+
+/// Notes the last minute each key was used (shown on the application page).
+async fn touch_keys(db: &Db, rows: &[MinuteRow]) {
+    let mut last: HashMap<i64, &str> = HashMap::new();
+    for row in rows.iter().filter(|row| row.key_id > 0) {
+        let at = last.entry(row.key_id).or_insert(&row.minute);
+        if row.minute.as_str() > *at {
+            *at = &row.minute;
+        }
+    }
+    for (key_id, at) in last {
+        if let Err(err) = crate::keys::repo::touch(db.pool(), key_id, at).await {
+            tracing::warn!(error = %err, key.id = key_id, "last use of a key not noted");
+        }
+    }
+}
