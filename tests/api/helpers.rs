@@ -26,7 +26,8 @@ pub struct TestApp {
     pub routes: RouteTable,
     pub config: Config,
     stop: Option<oneshot::Sender<()>>,
-    _data_dir: TempDir,
+    run: Option<tokio::task::JoinHandle<anyhow::Result<()>>>,
+    data_dir: Option<TempDir>,
 }
 
 impl Drop for TestApp {
@@ -102,7 +103,7 @@ pub async fn spawn_configured(
     let db = app.db().clone();
     let routes = app.routes().clone();
     let (stop, stopped) = oneshot::channel::<()>();
-    tokio::spawn(app.run_until_stopped(async move {
+    let run = tokio::spawn(app.run_until_stopped(async move {
         let _ = stopped.await;
     }));
     TestApp {
@@ -118,11 +119,28 @@ pub async fn spawn_configured(
         routes,
         config,
         stop: Some(stop),
-        _data_dir: dir,
+        run: Some(run),
+        data_dir: Some(dir),
     }
 }
 
 impl TestApp {
+    /// Stops this Portico, waits until it has shut down (the gateway
+    /// writes its counters then), and starts another on the same data
+    /// directory and database.
+    pub async fn restart(mut self) -> TestApp {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(run) = self.run.take() {
+            run.await
+                .expect("the server task ends")
+                .expect("the server stops cleanly");
+        }
+        let dir = self.data_dir.take().expect("a data directory");
+        spawn_with(dir, self.config.database_url.clone()).await
+    }
+
     pub async fn get_json(&self, url: &str) -> (u16, serde_json::Value) {
         let response = self.http.get(url).send().await.expect("request sent");
         let status = response.status().as_u16();
