@@ -78,7 +78,7 @@ pub async fn create(
     )
     .await;
     let secret = match created {
-        Ok(secret) => secret,
+        Ok(issued) => issued.secret,
         Err(AppError::Conflict(message)) => {
             let errors = vec![FieldError::new("key_name", message)];
             return Ok(flash::send_back(&session, &to, errors, values).await);
@@ -117,7 +117,7 @@ pub async fn rotate(
     };
     let rotated = service::rotate(&state.db, &state.clock, &acting.actor, &app, key, grace).await;
     let (secret, name) = match rotated {
-        Ok(rotated) => rotated,
+        Ok(issued) => (issued.secret, issued.name),
         // A page older than the key's last change: say so on the page.
         Err(AppError::Conflict(message)) => {
             let errors = vec![FieldError::new("keys", message)];
