@@ -204,23 +204,11 @@ async fn bad_input_is_named_by_field_and_writes_nothing(app: TestApp) {
             vec![],
         ),
         (
-            (
-                Method::POST,
-                &rotate,
-                json!({ "grace": "forever" }),
-            ),
+            (Method::POST, &rotate, json!({ "grace": "forever" })),
             422,
             vec!["grace"],
         ),
-        (
-            (
-                Method::POST,
-                &revoke,
-                json!({}),
-            ),
-            404,
-            vec![],
-        ),
+        ((Method::POST, &revoke, json!({})), 404, vec![]),
         // Bodies that do not fit.
         ((Method::POST, "/apps", json!({ "name": 5 })), 422, vec![]),
         (
