@@ -23,7 +23,7 @@ test('the browser bundle loads and hydrates without errors', async ({ page }) =>
 // count, the page's own lists): each must hydrate, which it does only when
 // the browser creates its data in the order the server did.
 const signedInPages: Record<string, string[]> = {
-  'Ada Admin': ['/', '/account', '/apps', '/notifications', '/admin', '/admin/settings', '/admin/agencies/new', '/admin/agencies/demo-transport', '/admin/audit'],
+  'Ada Admin': ['/', '/account', '/account/tokens', '/apps', '/notifications', '/admin', '/admin/settings', '/admin/agencies/new', '/admin/agencies/demo-transport', '/admin/audit'],
   'Owen Owner': ['/manage/demo-transport', '/manage/demo-transport/requests', '/manage/demo-transport/tokens', '/manage/demo-transport/audit'],
 };
 
