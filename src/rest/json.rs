@@ -16,7 +16,13 @@ use crate::server::problem::Problem;
 
 /// Why a REST request was not carried out, as the problem it answers.
 #[derive(Debug)]
-pub struct ApiError(pub Problem);
+pub struct ApiError(pub Box<Problem>);
+
+impl From<Problem> for ApiError {
+    fn from(problem: Problem) -> Self {
+        ApiError(Box::new(problem))
+    }
+}
 
 impl ApiError {
     /// 422: the fields at fault, each with what to fix.
@@ -26,26 +32,26 @@ impl ApiError {
             "The request has {n} error{}: see `errors`. Nothing was changed.",
             if n == 1 { "" } else { "s" }
         );
-        ApiError(
+        ApiError::from(
             Problem::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", detail).with_errors(errors),
         )
     }
 
     /// 404 naming the field whose value names nothing there.
     pub fn not_found(error: FieldError) -> Self {
-        ApiError(Problem::not_found(error.message.clone()).with_errors(vec![error]))
+        ApiError::from(Problem::not_found(error.message.clone()).with_errors(vec![error]))
     }
 
     /// 409 naming the field whose value is taken already.
     pub fn conflict(error: FieldError) -> Self {
         let problem = Problem::new(StatusCode::CONFLICT, "conflict", error.message.clone());
-        ApiError(problem.with_errors(vec![error]))
+        ApiError::from(problem.with_errors(vec![error]))
     }
 }
 
 impl From<AppError> for ApiError {
     fn from(err: AppError) -> Self {
-        ApiError(err.to_problem())
+        ApiError::from(err.to_problem())
     }
 }
 
@@ -69,7 +75,7 @@ impl From<Refused> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        self.0.into_response()
+        (*self.0).into_response()
     }
 }
 
@@ -83,13 +89,13 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
         let bytes = Bytes::from_request(request, state).await.map_err(|err| {
             if err.status() == StatusCode::PAYLOAD_TOO_LARGE {
-                ApiError(Problem::new(
+                ApiError::from(Problem::new(
                     StatusCode::PAYLOAD_TOO_LARGE,
                     "too-large",
                     "The body is larger than Portico accepts (2 MB).",
                 ))
             } else {
-                ApiError(Problem::bad_request(format!(
+                ApiError::from(Problem::bad_request(format!(
                     "The body could not be read: {err}"
                 )))
             }
@@ -103,7 +109,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
             if err.is_data() {
                 // The right JSON, the wrong shape: a field's type, or an
                 // unknown field (serde names it).
-                ApiError(Problem::new(
+                ApiError::from(Problem::new(
                     StatusCode::UNPROCESSABLE_ENTITY,
                     "invalid",
                     format!(
@@ -111,7 +117,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
                     ),
                 ))
             } else {
-                ApiError(Problem::bad_request(format!(
+                ApiError::from(Problem::bad_request(format!(
                     "The body is not JSON: {err}."
                 )))
             }

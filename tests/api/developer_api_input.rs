@@ -9,6 +9,9 @@ use serde_json::{json, Value};
 use crate::developer_api::{call, developer_token, PURPOSE_TEXT};
 use crate::helpers::{sign_in, TestApp};
 
+/// A request (method, path, body), the status it gets, and the fields it names.
+type Case<'a> = ((Method, &'a str, Value), u16, Vec<&'a str>);
+
 crate::on_both_backends!(bad_input_is_named_by_field_and_writes_nothing);
 
 /// Everything a request of the developer API could write: rows of each
@@ -114,7 +117,7 @@ async fn bad_input_is_named_by_field_and_writes_nothing(app: TestApp) {
     let keys = format!("{base}/keys");
     let rotate = format!("{base}/keys/1/rotate");
     let revoke = format!("{base}/keys/999999/revoke");
-    let cases: Vec<((Method, &str, Value), u16, Vec<&str>)> = vec![
+    let cases: Vec<Case> = vec![
         // Applications: a name, and text within its limits.
         ((Method::POST, "/apps", json!({})), 422, vec!["name"]),
         (
