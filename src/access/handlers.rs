@@ -40,9 +40,13 @@ pub async fn create_plan(
             let notice = Notice::success(format!("Plan {:?} created.", checked.name));
             Ok(flash::redirect_with(&session, &to, notice).await)
         }
-        Err(Refused::Field(error)) => {
+        Err(Refused::Field(error) | Refused::Conflict(error)) => {
             Ok(flash::send_back(&session, &to, vec![error], form.values()).await)
         }
+        Err(Refused::Fields(errors)) => {
+            Ok(flash::send_back(&session, &to, errors, form.values()).await)
+        }
+        Err(Refused::NotFound(error)) => Err(AppError::NotFound(error.message)),
         Err(Refused::Other(err)) => Err(err),
     }
 }
@@ -103,12 +107,13 @@ pub async fn request_access(
     Path((agency, api)): Path<(String, String)>,
     Form(form): Form<RequestForm>,
 ) -> Result<Response, AppError> {
-    let api = service::visible_api(&state, &acting.caller, &agency, &api).await?;
+    let member = acting.caller.role_in(&agency).is_some();
+    let api = service::visible_api(&state, member, &agency, &api).await?;
     let plan: String = url::form_urlencoded::byte_serialize(form.plan.trim().as_bytes()).collect();
     let back = format!("/apis/{agency}/{}/access?plan={plan}", api.slug);
-    let sent = |error: FieldError| {
+    let sent = |errors: Vec<FieldError>| {
         (
-            vec![error],
+            errors,
             [
                 ("app", form.app.clone()),
                 ("purpose", form.purpose.clone()),
@@ -116,7 +121,8 @@ pub async fn request_access(
             ],
         )
     };
-    match service::request(&state, &acting.actor, &acting.caller, &api, &form).await {
+    let user = acting.caller.user_id;
+    match service::request(&state, &acting.actor, user, &api, &form.request()).await {
         Ok(done) => {
             let sentence = match done.status {
                 super::model::SubscriptionStatus::Approved => format!(
@@ -129,15 +135,17 @@ pub async fn request_access(
             let to = format!("/apps/{}", form.app.trim());
             Ok(flash::redirect_with(&session, &to, Notice::success(sentence)).await)
         }
-        Err(Refused::Field(error)) => {
-            let (errors, values) = sent(error);
+        // A bad field, a closed plan, a second request: said on the form.
+        Err(Refused::Field(error) | Refused::Conflict(error)) => {
+            let (errors, values) = sent(vec![error]);
             Ok(flash::send_back(&session, &back, errors, values).await)
         }
-        // A closed plan: said on the form's page, not as a bare error.
-        Err(Refused::Other(AppError::Conflict(message))) => {
-            let (errors, values) = sent(FieldError::new("plan", message));
+        Err(Refused::Fields(errors)) => {
+            let (errors, values) = sent(errors);
             Ok(flash::send_back(&session, &back, errors, values).await)
         }
+        // No such plan or application: no form to go back to.
+        Err(Refused::NotFound(error)) => Err(AppError::NotFound(error.message)),
         Err(Refused::Other(err)) => Err(err),
     }
 }

@@ -10,6 +10,8 @@ pub mod server_fns;
 #[cfg(feature = "ssr")]
 pub mod decisions;
 #[cfg(feature = "ssr")]
+pub mod developer;
+#[cfg(feature = "ssr")]
 pub mod grants;
 #[cfg(feature = "ssr")]
 pub mod handlers;

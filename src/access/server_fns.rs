@@ -56,8 +56,13 @@ pub async fn load_access_request(
     let caller = crate::auth::access::require_signed_in()?;
     let state = crate::server::state::app_state()?;
     let agency = agency.unwrap_or_default();
-    let api =
-        super::service::visible_api(&state, &caller, &agency, api.as_deref().unwrap_or("")).await?;
+    let api = super::service::visible_api(
+        &state,
+        caller.role_in(&agency).is_some(),
+        &agency,
+        api.as_deref().unwrap_or(""),
+    )
+    .await?;
     let plan = plan.unwrap_or_default();
     let pool = state.db.pool();
     let mut conn = pool.acquire().await.map_err(AppError::from)?;

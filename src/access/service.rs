@@ -9,16 +9,20 @@ use super::plan_repo::{self, ApiRef};
 use super::repo::{self, NewRequest};
 use crate::app::forms::FieldError;
 use crate::audit::Actor;
-use crate::auth::access::Caller;
 use crate::notify::service::Notices;
 use crate::server::error::AppError;
 use crate::server::state::AppState;
 
-/// Why a form was not carried out: a field to fix, or an error of the
-/// request as a whole (not found, refused, a fault).
+/// Why a change was not made: a field to fix (422), a field naming what
+/// is not there (404) or what is taken already (409), or an error of the
+/// request as a whole (refused, a fault). Forms show the field beside it;
+/// the REST API names it in its problem's `errors`.
 #[derive(Debug)]
 pub enum Refused {
     Field(FieldError),
+    Fields(Vec<FieldError>),
+    NotFound(FieldError),
+    Conflict(FieldError),
     Other(AppError),
 }
 
@@ -53,14 +57,14 @@ pub async fn managed_api(state: &AppState, agency: &str, api: &str) -> Result<Ap
         .ok_or_else(|| no_such_api(agency, api))
 }
 
-/// An API the caller may see: listed, or of an agency they belong to.
+/// An API the caller may see: listed, or (`member`: the caller belongs to
+/// the agency) any of the agency's.
 pub async fn visible_api(
     state: &AppState,
-    caller: &Caller,
+    member: bool,
     agency: &str,
     api: &str,
 ) -> Result<ApiRef, AppError> {
-    let member = caller.role_in(agency).is_some();
     let pool = state.db.pool();
     if crate::catalogue::repo::find_visible(pool, agency, api, member)
         .await?
@@ -84,8 +88,32 @@ pub struct RequestForm {
     pub accept_terms: String,
 }
 
-/// What became of a request: its status, and the application's name.
+impl RequestForm {
+    /// The request the form asks for.
+    pub fn request(&self) -> AccessRequest<'_> {
+        AccessRequest {
+            plan: &self.plan,
+            app: &self.app,
+            purpose: &self.purpose,
+            accept_terms: self.accept_terms == "yes",
+        }
+    }
+}
+
+/// An access request, from the form or the REST API.
+#[derive(Debug, Clone, Copy)]
+pub struct AccessRequest<'a> {
+    /// The plan's slug.
+    pub plan: &'a str,
+    /// The application's id, as sent.
+    pub app: &'a str,
+    pub purpose: &'a str,
+    pub accept_terms: bool,
+}
+
+/// What became of a request: its id, its status, and the application's name.
 pub struct Requested {
+    pub id: i64,
     pub status: SubscriptionStatus,
     pub app_name: String,
 }
@@ -109,14 +137,44 @@ pub fn check_purpose(purpose: &str) -> Result<String, FieldError> {
     Ok(purpose.to_string())
 }
 
-/// Asks for a plan of an API for one of the caller's applications. Auto
+/// Checks what a request says, every field at once: the plan and the
+/// application named, the purpose, the terms accepted (when there are any).
+fn check_request(
+    form: &AccessRequest<'_>,
+    terms_version: i64,
+) -> Result<(i64, String), Vec<FieldError>> {
+    let mut errors = Vec::new();
+    if form.plan.trim().is_empty() {
+        errors.push(FieldError::new("plan", "Choose the plan to ask for."));
+    }
+    let app_id = form.app.trim().parse::<i64>().ok();
+    if app_id.is_none() {
+        errors.push(FieldError::new(
+            "app",
+            "Choose the application that will call this API.",
+        ));
+    }
+    let purpose = check_purpose(form.purpose).map_err(|error| errors.push(error));
+    if terms_version > 0 && !form.accept_terms {
+        errors.push(FieldError::new(
+            "accept_terms",
+            "Accept the terms of use to send the request.",
+        ));
+    }
+    match (app_id, purpose) {
+        (Some(app_id), Ok(purpose)) if errors.is_empty() => Ok((app_id, purpose)),
+        _ => Err(errors),
+    }
+}
+
+/// Asks for a plan of an API for one of the user's applications. Auto
 /// plans approve at once; manual ones wait for an owner.
 pub async fn request(
     state: &AppState,
     actor: &Actor,
-    caller: &Caller,
+    user_id: i64,
     api: &ApiRef,
-    form: &RequestForm,
+    form: &AccessRequest<'_>,
 ) -> Result<Requested, Refused> {
     let pool = state.db.pool();
     let terms = crate::platform::repo::load(pool).await?;
@@ -125,39 +183,35 @@ pub async fn request(
     } else {
         terms.terms_version
     };
-    let app_id =
-        form.app.trim().parse::<i64>().map_err(|_| {
-            FieldError::new("app", "Choose the application that will call this API.")
-        })?;
-    let purpose = check_purpose(&form.purpose)?;
-    if terms_version > 0 && form.accept_terms != "yes" {
-        return Err(FieldError::new(
-            "accept_terms",
-            "Accept the terms of use to send the request.",
-        )
-        .into());
-    }
+    let (app_id, purpose) = check_request(form, terms_version).map_err(Refused::Fields)?;
     let now = state.clock.now_text();
     let mut tx = pool.begin().await?;
     let plan = plan_repo::find(&mut tx, api.id, form.plan.trim())
         .await?
-        .ok_or_else(|| AppError::NotFound(format!("{} has no plan {:?}.", api.name, form.plan)))?;
+        .ok_or_else(|| {
+            let message = format!("{} has no plan {:?}.", api.name, form.plan);
+            Refused::NotFound(FieldError::new("plan", message))
+        })?;
     if !plan.takes_requests() {
-        return Err(AppError::Conflict(format!(
-            "The plan {:?} of {} does not take new requests. Choose another plan on the API's page.",
-            plan.name, api.name
-        ))
-        .into());
+        return Err(Refused::Conflict(FieldError::new(
+            "plan",
+            format!(
+                "The plan {:?} of {} does not take new requests. Choose another plan on the API's page.",
+                plan.name, api.name
+            ),
+        )));
     }
     // Another user's application is not found, exactly as a missing one.
-    let (app_id, app_name) = repo::find_app(&mut tx, caller.user_id, app_id)
+    let (app_id, app_name) = repo::find_app(&mut tx, user_id, app_id)
         .await?
-        .ok_or_else(|| AppError::NotFound("You have no such application.".into()))?;
+        .ok_or_else(|| {
+            Refused::NotFound(FieldError::new("app", "You have no such application."))
+        })?;
     if repo::live_exists(&mut tx, app_id, api.id).await? {
-        return Err(duplicate().into());
+        return Err(duplicate());
     }
     if terms_version > 0 {
-        repo::record_terms(&mut tx, caller.user_id, terms_version, &now).await?;
+        repo::record_terms(&mut tx, user_id, terms_version, &now).await?;
     }
     let auto = plan.approval == "auto";
     let (status, reason) = if auto {
@@ -177,7 +231,7 @@ pub async fn request(
             status,
             purpose: &purpose,
             terms_version,
-            requested_by: caller.user_id,
+            requested_by: user_id,
             decision_reason: reason,
             decided_at: auto.then_some(now.as_str()),
         },
@@ -187,9 +241,7 @@ pub async fn request(
     let id = match inserted {
         Ok(id) => id,
         // Two requests at once: the unique index keeps one.
-        Err(sqlx::Error::Database(err)) if err.is_unique_violation() => {
-            return Err(duplicate().into())
-        }
+        Err(sqlx::Error::Database(err)) if err.is_unique_violation() => return Err(duplicate()),
         Err(err) => return Err(err.into()),
     };
     let target = format!("subscription {id}");
@@ -206,13 +258,7 @@ pub async fn request(
             api.name, plan.name
         );
         notices
-            .tell(
-                &mut tx,
-                caller.user_id,
-                &message,
-                &format!("/apps/{app_id}"),
-                &now,
-            )
+            .tell(&mut tx, user_id, &message, &format!("/apps/{app_id}"), &now)
             .await?;
     } else {
         let message = format!(
@@ -230,12 +276,16 @@ pub async fn request(
         state.changes.publish(change).await;
     }
     notices.send(&state.mailer);
-    Ok(Requested { status, app_name })
+    Ok(Requested {
+        id,
+        status,
+        app_name,
+    })
 }
 
-fn duplicate() -> FieldError {
-    FieldError::new(
+fn duplicate() -> Refused {
+    Refused::Conflict(FieldError::new(
         "app",
         "This application already has a request for this API: see it on the application's page.",
-    )
+    ))
 }

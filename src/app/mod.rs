@@ -95,6 +95,11 @@ pub fn App() -> impl IntoView {
                     <Route path=StaticSegment("sign-in") view=SignInPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("forbidden") view=ForbiddenPage ssr=SsrMode::Async/>
                     <Route path=StaticSegment("account") view=AccountPage ssr=SsrMode::Async/>
+                    <Route
+                        path=(StaticSegment("account"), StaticSegment("tokens"))
+                        view=pages::account_tokens::AccountTokensPage
+                        ssr=SsrMode::Async
+                    />
                     <Route path=StaticSegment("admin") view=AdminPage ssr=SsrMode::Async/>
                     <Route
                         path=(StaticSegment("manage"), ParamSegment("agency"))

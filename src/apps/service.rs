@@ -67,16 +67,25 @@ pub async fn list(db: &Db, clock: &Clock, user_id: i64) -> Result<Vec<AppSummary
     let mut conn = db.pool().acquire().await?;
     let mut apps = Vec::new();
     for app in repo::list_for_owner(db.pool(), user_id).await? {
-        let working_keys = working_keys(&mut conn, app.id, now).await?;
-        apps.push(AppSummary {
-            id: app.id,
-            name: app.name,
-            description: app.description,
-            created_at: app.created_at,
-            working_keys,
-        });
+        apps.push(summary(&mut conn, app, now).await?);
     }
     Ok(apps)
+}
+
+/// The application as lists show it, with how many of its keys work now.
+pub async fn summary(
+    conn: &mut AnyConnection,
+    app: StoredApp,
+    now: time::OffsetDateTime,
+) -> Result<AppSummary, AppError> {
+    let working_keys = working_keys(conn, app.id, now).await?;
+    Ok(AppSummary {
+        id: app.id,
+        name: app.name,
+        description: app.description,
+        created_at: app.created_at,
+        working_keys,
+    })
 }
 
 /// How many of the application's keys work at `now`.

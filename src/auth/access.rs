@@ -32,6 +32,20 @@ pub enum Need {
     /// the handler's extractor (`crate::tokens::bearer::AgencyToken`) does
     /// the whole check (401 for a bad token, 403 for another agency's).
     AgencyToken,
+    /// A developer token (a personal access token of no agency), not a
+    /// session: the middleware lets the request through and the handler's
+    /// extractor (`crate::tokens::bearer::DeveloperToken`) does the whole
+    /// check (401 for a bad token, 403 for an agency's token). The handler
+    /// reaches the token's user's own applications only.
+    DeveloperToken,
+}
+
+impl Need {
+    /// Authorised by a bearer token, not a session: browsers never send one
+    /// on their own, so such a route needs no CSRF token either.
+    pub fn is_token(self) -> bool {
+        matches!(self, Need::AgencyToken | Need::DeveloperToken)
+    }
 }
 
 /// The signed-in user making a request.
@@ -90,14 +104,14 @@ impl From<Refusal> for AppError {
 /// The check. `agency` is the slug named by the route, for
 /// [`Need::Agency`] (and by the arguments, for [`Need::AgencyArgument`]).
 pub fn authorize(caller: Option<&Caller>, need: Need, agency: Option<&str>) -> Result<(), Refusal> {
-    if matches!(need, Need::Anyone | Need::AgencyToken) {
+    if need == Need::Anyone || need.is_token() {
         return Ok(());
     }
     let Some(caller) = caller else {
         return Err(Refusal::SignInNeeded);
     };
     let allowed = match need {
-        Need::Anyone | Need::AgencyToken | Need::SignedIn => true,
+        Need::Anyone | Need::AgencyToken | Need::DeveloperToken | Need::SignedIn => true,
         Need::Admin => caller.admin,
         Need::Agency(role) | Need::AgencyArgument(role) => match agency {
             Some(slug) => caller.role_in(slug).is_some_and(|held| held >= role),

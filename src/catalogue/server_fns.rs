@@ -6,9 +6,12 @@ use leptos::server_fn::codec::GetUrl;
 use super::model::{ApiDetail, CatalogueFilter, CataloguePage, ChangelogPage};
 
 /// The public catalogue, searched and narrowed by agency and tag. Anyone
-/// may read it.
+/// may read it. An empty filter leaves nothing in the query string, so the
+/// argument defaults rather than being required.
 #[server(prefix = "/fn", endpoint = "catalogue", input = GetUrl)]
-pub async fn load_catalogue(filter: CatalogueFilter) -> Result<CataloguePage, ServerFnError> {
+pub async fn load_catalogue(
+    #[server(default)] filter: CatalogueFilter,
+) -> Result<CataloguePage, ServerFnError> {
     let state = crate::server::state::app_state()?;
     Ok(super::service::catalogue_page(&state.db, filter).await?)
 }

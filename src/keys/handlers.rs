@@ -79,9 +79,9 @@ pub async fn create(
     )
     .await;
     let secret = match created {
-        Ok(secret) => {
+        Ok(issued) => {
             state.changes.publish(Change::Keys { app_id: app.id }).await;
-            secret
+            issued.secret
         }
         Err(AppError::Conflict(message)) => {
             let errors = vec![FieldError::new("key_name", message)];
@@ -121,9 +121,9 @@ pub async fn rotate(
     };
     let rotated = service::rotate(&state.db, &state.clock, &acting.actor, &app, key, grace).await;
     let (secret, name) = match rotated {
-        Ok(rotated) => {
+        Ok(issued) => {
             state.changes.publish(Change::Keys { app_id: app.id }).await;
-            rotated
+            (issued.secret, issued.name)
         }
         // A page older than the key's last change: say so on the page.
         Err(AppError::Conflict(message)) => {

@@ -4,7 +4,7 @@
 //! change is one transaction with its audit event, which names the key by
 //! its prefix and never holds the secret or its hash.
 
-use sqlx::{AnyConnection, AnyPool};
+use sqlx::AnyConnection;
 use time::format_description::well_known::Rfc3339;
 use time::{Date, Duration, Month, OffsetDateTime, Time};
 
@@ -17,6 +17,8 @@ use crate::db::Db;
 use crate::secret::{Secret, SecretKind};
 use crate::server::clock::{format_timestamp, Clock};
 use crate::server::error::AppError;
+
+pub use super::lookup::{check_presented, KeyCheck};
 
 /// The longest name a key may have, in characters.
 pub const NAME_MAX: usize = 80;
@@ -120,16 +122,30 @@ pub async fn list(
     Ok(repo::list_for_app(conn, app_id)
         .await?
         .into_iter()
-        .map(|key| KeyRow {
-            id: key.id,
-            status: status(&key, now),
-            prefix: shown_prefix(&key.prefix),
-            name: key.name,
-            created_at: key.created_at,
-            expires_at: key.expires_at,
-            last_used_at: key.last_used_at,
-        })
+        .map(|key| row(key, now))
         .collect())
+}
+
+/// One key of the application as lists show it, or a 404.
+pub async fn one(
+    conn: &mut AnyConnection,
+    app_id: i64,
+    id: i64,
+    now: OffsetDateTime,
+) -> Result<KeyRow, AppError> {
+    Ok(row(find(conn, app_id, id).await?, now))
+}
+
+fn row(key: StoredKey, now: OffsetDateTime) -> KeyRow {
+    KeyRow {
+        id: key.id,
+        status: status(&key, now),
+        prefix: shown_prefix(&key.prefix),
+        name: key.name,
+        created_at: key.created_at,
+        expires_at: key.expires_at,
+        last_used_at: key.last_used_at,
+    }
 }
 
 fn new_secret() -> Result<Secret, AppError> {
@@ -150,6 +166,13 @@ async fn audit(
     Ok(())
 }
 
+/// A key just made: its id and name, and its secret, to show once.
+pub struct Issued {
+    pub id: i64,
+    pub name: String,
+    pub secret: Secret,
+}
+
 /// Creates a key for the application (the caller's: the handler checked);
 /// the secret is returned once and never stored. Refused with `Conflict`
 /// when the application has its most active keys already.
@@ -160,7 +183,7 @@ pub async fn create(
     app: &StoredApp,
     name: &str,
     expires_at: Option<&str>,
-) -> Result<Secret, AppError> {
+) -> Result<Issued, AppError> {
     let now = clock.now();
     let now_text = format_timestamp(now);
     let mut tx = db.pool().begin().await?;
@@ -183,7 +206,7 @@ pub async fn create(
         hash: &hash,
         expires_at,
     };
-    repo::insert(&mut tx, &new, &now_text).await?;
+    let id = repo::insert(&mut tx, &new, &now_text).await?;
     let detail = serde_json::json!({
         "app": app.name, "app_id": app.id, "name": name,
         "prefix": shown_prefix(secret.display_prefix()), "expires_at": expires_at,
@@ -198,12 +221,16 @@ pub async fn create(
     )
     .await?;
     tx.commit().await?;
-    Ok(secret)
+    Ok(Issued {
+        id,
+        name: name.to_owned(),
+        secret,
+    })
 }
 
 /// Replaces an active key by a new one with its name and expiry; the old
 /// key works for `grace` seconds more (never beyond its own expiry).
-/// Returns the new secret, once, and the key's name.
+/// Returns the new key, its secret once.
 pub async fn rotate(
     db: &Db,
     clock: &Clock,
@@ -211,7 +238,7 @@ pub async fn rotate(
     app: &StoredApp,
     key_id: i64,
     grace: i64,
-) -> Result<(Secret, String), AppError> {
+) -> Result<Issued, AppError> {
     let now = clock.now();
     let now_text = format_timestamp(now);
     let mut tx = db.pool().begin().await?;
@@ -247,7 +274,11 @@ pub async fn rotate(
     });
     audit(&mut tx, actor, "key.rotate", &old.prefix, detail, &now_text).await?;
     tx.commit().await?;
-    Ok((secret, old.name))
+    Ok(Issued {
+        id: new_id,
+        name: old.name,
+        secret,
+    })
 }
 
 /// Revokes a key of the application at once; returns its name. Revoking
@@ -278,54 +309,6 @@ async fn find(conn: &mut AnyConnection, app_id: i64, id: i64) -> Result<StoredKe
     repo::find(conn, app_id, id)
         .await?
         .ok_or_else(|| AppError::NotFound("This application has no such key.".into()))
-}
-
-/// What the gateway learns of a presented key.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum KeyCheck {
-    /// The key works now, for this application.
-    Valid {
-        key_id: i64,
-        app_id: i64,
-    },
-    /// Not an API key, or mistyped: found out without the database. The
-    /// sentence says what is wrong, for the 401's detail.
-    Malformed(String),
-    /// Well-formed, but no key (of a living application) has this secret.
-    Unknown,
-    Revoked,
-    /// Past its expiry, or past a rotation's grace period.
-    Expired,
-}
-
-/// Whether `presented` opens the gateway at the clock's time, and for
-/// which application. The checksum is checked first, so a malformed key
-/// costs no query; then the SHA-256 of the secret is looked up.
-pub async fn check_presented(
-    pool: &AnyPool,
-    clock: &Clock,
-    presented: &str,
-) -> Result<KeyCheck, sqlx::Error> {
-    let secret = match Secret::parse(presented) {
-        Ok(secret) if secret.kind() == SecretKind::ApiKey => secret,
-        Ok(_) => {
-            return Ok(KeyCheck::Malformed(
-                "This is a personal access token, for publishing: the gateway takes an API key (ptc_...).".into(),
-            ))
-        }
-        Err(err) => return Ok(KeyCheck::Malformed(err.to_string())),
-    };
-    let Some(key) = repo::find_by_hash(pool, &secret.hash()).await? else {
-        return Ok(KeyCheck::Unknown);
-    };
-    Ok(match status(&key, clock.now()) {
-        KeyStatus::Active | KeyStatus::Rotating => KeyCheck::Valid {
-            key_id: key.id,
-            app_id: key.app_id,
-        },
-        KeyStatus::Revoked => KeyCheck::Revoked,
-        KeyStatus::Expired => KeyCheck::Expired,
-    })
 }
 
 #[cfg(test)]

@@ -102,7 +102,7 @@ pub async fn enforce(State(guard): State<Guard>, request: Request, next: Next) -
     // A bearer token is not sent by browsers on their own, as cookies are:
     // a token route cannot be forged from another site, and CI sends no
     // CSRF token.
-    if is_state_changing(request.method()) && need != Need::AgencyToken {
+    if is_state_changing(request.method()) && !need.is_token() {
         let token = match &session {
             Some(session) => session.get::<String>(keys::CSRF).await.ok().flatten(),
             None => None,

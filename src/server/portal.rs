@@ -59,6 +59,7 @@ pub const PAGE_RULES: &[(&str, Need)] = &[
     ),
     ("/apis/{agency}/{api}/guides/{guide}", Need::Anyone),
     ("/manage/{agency}/tokens", Need::Agency(Role::Maintainer)),
+    ("/account/tokens", Need::SignedIn),
     // Self-service access. The queue and consumers show developers'
     // names, emails and purposes: owners only, like plans.
     (
@@ -103,6 +104,7 @@ pub const SERVER_FN_RULES: &[(&str, Need)] = &[
     ("/fn/manage_guide", Need::AgencyArgument(Role::Maintainer)),
     ("/fn/guide", Need::Anyone),
     ("/fn/tokens_page", Need::AgencyArgument(Role::Maintainer)),
+    ("/fn/developer_tokens_page", Need::SignedIn),
     ("/fn/manage_plans", Need::AgencyArgument(Role::Owner)),
     ("/fn/request_queue", Need::AgencyArgument(Role::Owner)),
     ("/fn/consumers", Need::AgencyArgument(Role::Owner)),
@@ -182,6 +184,7 @@ fn handwritten(dev: bool) -> Vec<Route> {
     ];
     routes.extend(publishing());
     routes.extend(app_routes());
+    routes.extend(developer_api());
     routes.extend(tenancy_routes());
     routes.extend(access_routes());
     if dev {
@@ -254,6 +257,44 @@ fn app_routes() -> Vec<Route> {
         signed_in("/apps/{app}/keys", post(keys::create)),
         signed_in("/apps/{app}/keys/{key}/rotate", post(keys::rotate)),
         signed_in("/apps/{app}/keys/{key}/revoke", post(keys::revoke)),
+    ]
+}
+
+/// The REST API of developers' applications, keys and access requests:
+/// a developer token, for its user's own applications only (another
+/// user's answers 404), and the developer tokens page's forms.
+fn developer_api() -> Vec<Route> {
+    use rest::{apps, keys, subscriptions};
+    let token = |path: &str, handlers: MethodRouter<AppState>| {
+        (path.to_string(), Need::DeveloperToken, handlers)
+    };
+    let signed_in =
+        |path: &str, handlers: MethodRouter<AppState>| (path.to_string(), Need::SignedIn, handlers);
+    vec![
+        signed_in("/account/tokens", post(tokens::handlers::create_developer)),
+        signed_in(
+            "/account/tokens/{id}/revoke",
+            post(tokens::handlers::revoke_developer),
+        ),
+        token("/api/v1/apps", get(apps::list).post(apps::create)),
+        token(
+            "/api/v1/apps/{app}",
+            get(apps::read).patch(apps::update).delete(apps::delete),
+        ),
+        token(
+            "/api/v1/apps/{app}/keys",
+            get(keys::list).post(keys::create),
+        ),
+        token("/api/v1/apps/{app}/keys/{key}/rotate", post(keys::rotate)),
+        token("/api/v1/apps/{app}/keys/{key}/revoke", post(keys::revoke)),
+        token(
+            "/api/v1/apps/{app}/subscriptions",
+            get(subscriptions::list).post(subscriptions::create),
+        ),
+        token(
+            "/api/v1/apps/{app}/subscriptions/{id}",
+            get(subscriptions::read),
+        ),
     ]
 }
 

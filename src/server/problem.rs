@@ -5,6 +5,8 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
+use crate::app::forms::FieldError;
+
 pub const CONTENT_TYPE: &str = "application/problem+json";
 
 /// An error body as RFC 9457 describes it.
@@ -21,6 +23,10 @@ pub struct Problem {
     pub instance: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub request_id: Option<String>,
+    /// Each field of the request at fault, and what to fix (REST API
+    /// validation: 422, and the field of a 404 or 409 where one is).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<FieldError>,
 }
 
 impl Problem {
@@ -32,6 +38,7 @@ impl Problem {
             detail: Some(detail.into()),
             instance: None,
             request_id: None,
+            errors: Vec::new(),
         }
     }
 
@@ -42,6 +49,12 @@ impl Problem {
 
     pub fn with_request_id(mut self, request_id: Option<String>) -> Self {
         self.request_id = request_id;
+        self
+    }
+
+    /// The fields at fault, each with what to fix.
+    pub fn with_errors(mut self, errors: Vec<FieldError>) -> Self {
+        self.errors = errors;
         self
     }
 

@@ -1,5 +1,7 @@
-//! The extractor of routes that a personal access token authorises
-//! (`Need::AgencyToken`): the whole check, once, before the handler runs.
+//! The extractors of routes that a personal access token authorises: an
+//! agency's token (`Need::AgencyToken`) or a developer's
+//! (`Need::DeveloperToken`). The whole check, once, before the handler
+//! runs; each kind is refused on the other's routes, saying which to use.
 //! The token is never logged: it lives in a [`Secret`], whose `Debug` and
 //! `Display` show only its prefix.
 
@@ -11,7 +13,8 @@ use http::request::Parts;
 use http::{header, HeaderValue, StatusCode};
 
 use super::model::TokenStatus;
-use super::{repo, service};
+use super::repo::{self, StoredToken};
+use super::service;
 use crate::audit::Actor;
 use crate::auth::model::Role;
 use crate::secret::{Secret, SecretKind};
@@ -67,6 +70,84 @@ impl From<sqlx::Error> for TokenRefusal {
     }
 }
 
+/// Which token a route takes: said in every refusal, so that the caller
+/// learns where to create the right one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Wanted {
+    Agency,
+    Developer,
+}
+
+impl Wanted {
+    fn where_to_create(self) -> &'static str {
+        match self {
+            Wanted::Agency => "on the agency's Tokens page (/manage/AGENCY/tokens)",
+            Wanted::Developer => "on your account's Tokens page (/account/tokens)",
+        }
+    }
+}
+
+/// Steps 1 to 3 of both extractors: the header, the checksum, the lookup,
+/// and the token's status. Returns a live token, of either kind.
+async fn authenticate(
+    parts: &Parts,
+    state: &AppState,
+    wanted: Wanted,
+) -> Result<StoredToken, TokenRefusal> {
+    let create = wanted.where_to_create();
+    // 1. The header, and the secret's own checksum: a mistyped or
+    //    made-up token is refused without a database query.
+    let presented = parts
+        .headers
+        .get(header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| {
+            value
+                .strip_prefix("Bearer ")
+                .or_else(|| value.strip_prefix("bearer "))
+        })
+        .ok_or_else(|| {
+            TokenRefusal::Unauthenticated(format!(
+                "Send a personal access token: Authorization: Bearer ptt_... (create one {create})."
+            ))
+        })?;
+    let secret =
+        Secret::parse(presented).map_err(|err| TokenRefusal::Unauthenticated(err.to_string()))?;
+    if secret.kind() != SecretKind::AccessToken {
+        return Err(TokenRefusal::Unauthenticated(format!(
+            "This is an API key, for calling APIs through the gateway: this route needs a personal access token (ptt_...), created {create}."
+        )));
+    }
+    // 2. The hash lookup. Comparing hashes through an index compares
+    //    no secret byte by byte, so there is no timing to measure.
+    let token = repo::find_by_hash(state.db.pool(), &secret.hash())
+        .await?
+        .ok_or_else(|| {
+            TokenRefusal::Unauthenticated(format!(
+                "The token is not valid: it may have been revoked or deleted. Create a new one {create}."
+            ))
+        })?;
+    // 3. Revoked or expired: dead, whoever holds it.
+    match service::status(&token, state.clock.now()) {
+        TokenStatus::Active => Ok(token),
+        TokenStatus::Revoked => Err(TokenRefusal::Unauthenticated(format!(
+            "The token was revoked. Create a new one {create}."
+        ))),
+        TokenStatus::Expired => Err(TokenRefusal::Unauthenticated(format!(
+            "The token expired at {}. Create a new one {create}.",
+            token.expires_at
+        ))),
+    }
+}
+
+/// The address the request came from, for the audit log.
+fn client_addr(parts: &Parts) -> Option<String> {
+    parts
+        .extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|info| info.0.ip().to_string())
+}
+
 impl FromRequestParts<AppState> for AgencyToken {
     type Rejection = TokenRefusal;
 
@@ -74,58 +155,20 @@ impl FromRequestParts<AppState> for AgencyToken {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        // 1. The header, and the secret's own checksum: a mistyped or
-        //    made-up token is refused without a database query.
-        let presented = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|value| value.to_str().ok())
-            .and_then(|value| value.strip_prefix("Bearer ").or_else(|| value.strip_prefix("bearer ")))
-            .ok_or_else(|| {
-                TokenRefusal::Unauthenticated(
-                    "Send a personal access token: Authorization: Bearer ptt_... (create one on the agency's Tokens page).".into(),
-                )
-            })?;
-        let secret = Secret::parse(presented)
-            .map_err(|err| TokenRefusal::Unauthenticated(err.to_string()))?;
-        if secret.kind() != SecretKind::AccessToken {
-            return Err(TokenRefusal::Unauthenticated(
-                "This is an API key, for calling APIs through the gateway: publishing needs a personal access token (ptt_...).".into(),
-            ));
-        }
-        // 2. The hash lookup. Comparing hashes through an index compares
-        //    no secret byte by byte, so there is no timing to measure.
-        let unknown = || {
-            TokenRefusal::Unauthenticated(
-                "The token is not valid: it may have been revoked or deleted. Create a new one."
-                    .into(),
-            )
+        let token = authenticate(parts, state, Wanted::Agency).await?;
+        let Some(token_tenant) = token.tenant_id else {
+            return Err(TokenRefusal::Forbidden(format!(
+                "This is a developer token, for your own applications: publishing needs a token of the agency, created {}.",
+                Wanted::Agency.where_to_create()
+            )));
         };
-        let token = repo::find_by_hash(state.db.pool(), &secret.hash())
-            .await?
-            .ok_or_else(unknown)?;
-        // 3. Revoked or expired: dead, whoever holds it.
-        match service::status(&token, state.clock.now()) {
-            TokenStatus::Active => {}
-            TokenStatus::Revoked => {
-                return Err(TokenRefusal::Unauthenticated(
-                    "The token was revoked. Create a new one on the agency's Tokens page.".into(),
-                ))
-            }
-            TokenStatus::Expired => {
-                return Err(TokenRefusal::Unauthenticated(format!(
-                    "The token expired at {}. Create a new one on the agency's Tokens page.",
-                    token.expires_at
-                )))
-            }
-        }
         // 4. The agency in the path is the token's.
         let path: Path<HashMap<String, String>> = Path::from_request_parts(parts, state)
             .await
             .map_err(|_| TokenRefusal::Forbidden("This route names no agency.".into()))?;
         let agency = path.get("agency").cloned().unwrap_or_default();
         let tenant = crate::tenants::repo::find(state.db.pool(), &agency).await?;
-        let Some(tenant) = tenant.filter(|tenant| tenant.id == token.tenant_id) else {
+        let Some(tenant) = tenant.filter(|tenant| tenant.id == token_tenant) else {
             return Err(TokenRefusal::Forbidden(format!(
                 "This token is for another agency, not {agency:?}: use a token created on {agency:?}'s Tokens page."
             )));
@@ -149,10 +192,7 @@ impl FromRequestParts<AppState> for AgencyToken {
             ));
         };
         repo::touch(state.db.pool(), token.id, &state.clock.now_text()).await?;
-        let client_addr = parts
-            .extensions
-            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-            .map(|info| info.0.ip().to_string());
+        let client_addr = client_addr(parts);
         Ok(AgencyToken {
             token_id: token.id,
             tenant_id: tenant.id,
@@ -166,6 +206,57 @@ impl FromRequestParts<AppState> for AgencyToken {
                     service::shown_prefix(&token.prefix)
                 ),
                 client_addr,
+            },
+        })
+    }
+}
+
+/// A request authorised by a developer token: it acts as its user, on
+/// that user's own applications only (`Need::DeveloperToken`).
+#[derive(Debug, Clone)]
+pub struct DeveloperToken {
+    pub token_id: i64,
+    pub user_id: i64,
+    /// The slugs of the user's agencies now: their private APIs are
+    /// visible to them, as on the portal.
+    pub agencies: Vec<String>,
+    /// The actor of the request's audit events: "NAME (token ptt_PREFIX)".
+    pub actor: Actor,
+}
+
+impl FromRequestParts<AppState> for DeveloperToken {
+    type Rejection = TokenRefusal;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let token = authenticate(parts, state, Wanted::Developer).await?;
+        // 4. A developer token: an agency's token publishes, nothing more.
+        if token.tenant_id.is_some() {
+            return Err(TokenRefusal::Forbidden(format!(
+                "This is an agency's publishing token: the developer API needs a developer token, created {}.",
+                Wanted::Developer.where_to_create()
+            )));
+        }
+        let Some(user) = crate::auth::repo::load_user(state.db.pool(), token.user_id).await? else {
+            return Err(TokenRefusal::Unauthenticated(
+                "The token's owner no longer exists, so the token no longer works.".into(),
+            ));
+        };
+        repo::touch(state.db.pool(), token.id, &state.clock.now_text()).await?;
+        Ok(DeveloperToken {
+            token_id: token.id,
+            user_id: user.id,
+            agencies: user.memberships.into_iter().map(|(_, m)| m.slug).collect(),
+            actor: Actor {
+                user_id: Some(user.id),
+                name: format!(
+                    "{} (token {})",
+                    user.display_name,
+                    service::shown_prefix(&token.prefix)
+                ),
+                client_addr: client_addr(parts),
             },
         })
     }

@@ -1,5 +1,6 @@
-//! The form handlers of the tokens page: create a token (its secret shown
-//! once on the page that follows) and revoke one.
+//! The form handlers of the tokens pages, an agency's and the account's
+//! (developer tokens): create a token (its secret shown once on the page
+//! that follows) and revoke one.
 
 use axum::extract::{Form, Path, State};
 use axum::response::Response;
@@ -38,42 +39,60 @@ pub async fn create(
     acting.require_member(&agency, Role::Maintainer)?;
     let tenant = service::agency(&state.db, &agency).await?;
     let to = page(&agency);
-    let (name, days) = match service::check_request(&TokenRequest {
-        name: &form.name,
-        days: &form.days,
-    }) {
+    let (name, days) = match checked(&form) {
         Ok(checked) => checked,
-        Err(problems) => {
-            let errors = problems
-                .into_iter()
-                .map(|p| FieldError::new(p.field, p.message))
-                .collect();
-            return Ok(flash::send_back(
-                &session,
-                &to,
-                errors,
-                [("name", form.name), ("days", form.days)],
-            )
-            .await);
-        }
+        Err(errors) => return Ok(send_back(&session, &to, errors, form).await),
     };
     let secret = service::create(
         &state.db,
         &state.clock,
         &acting.actor,
-        &acting.caller,
-        &tenant,
+        acting.caller.user_id,
+        Some(&tenant),
         &name,
         days,
     )
     .await?;
-    let notice = Notice {
+    Ok(flash::redirect_with(&session, &to, created(&secret, &name, days)).await)
+}
+
+/// The create form checked: the name and lifetime, or the fields to fix.
+fn checked(form: &CreateForm) -> Result<(String, i64), Vec<FieldError>> {
+    service::check_request(&TokenRequest {
+        name: &form.name,
+        days: &form.days,
+    })
+    .map_err(|problems| {
+        problems
+            .into_iter()
+            .map(|p| FieldError::new(p.field, p.message))
+            .collect()
+    })
+}
+
+async fn send_back(
+    session: &Session,
+    to: &str,
+    errors: Vec<FieldError>,
+    form: CreateForm,
+) -> Response {
+    flash::send_back(
+        session,
+        to,
+        errors,
+        [("name", form.name), ("days", form.days)],
+    )
+    .await
+}
+
+/// The notice after a token was created: its secret, shown once.
+fn created(secret: &crate::secret::Secret, name: &str, days: i64) -> Notice {
+    Notice {
         secret: Some(secret.expose().to_owned()),
         ..Notice::success(format!(
             "Token \u{201c}{name}\u{201d} created. It expires in {days} days."
         ))
-    };
-    Ok(flash::redirect_with(&session, &to, notice).await)
+    }
 }
 
 /// `POST /manage/{agency}/tokens/{id}/revoke`: the caller's own token, or
@@ -102,4 +121,51 @@ pub async fn revoke(
         "Token \u{201c}{name}\u{201d} revoked: it no longer works."
     ));
     Ok(flash::redirect_with(&session, &page(&agency), notice).await)
+}
+
+/// The account's developer tokens page.
+const ACCOUNT_TOKENS: &str = "/account/tokens";
+
+/// `POST /account/tokens`: a new developer token for the caller.
+pub async fn create_developer(
+    State(state): State<AppState>,
+    acting: Acting,
+    session: Session,
+    Form(form): Form<CreateForm>,
+) -> Result<Response, AppError> {
+    let (name, days) = match checked(&form) {
+        Ok(checked) => checked,
+        Err(errors) => return Ok(send_back(&session, ACCOUNT_TOKENS, errors, form).await),
+    };
+    let user = acting.caller.user_id;
+    let secret = service::create(
+        &state.db,
+        &state.clock,
+        &acting.actor,
+        user,
+        None,
+        &name,
+        days,
+    )
+    .await?;
+    let notice = created(&secret, &name, days);
+    Ok(flash::redirect_with(&session, ACCOUNT_TOKENS, notice).await)
+}
+
+/// `POST /account/tokens/{id}/revoke`: one of the caller's developer tokens.
+pub async fn revoke_developer(
+    State(state): State<AppState>,
+    acting: Acting,
+    session: Session,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let id = id
+        .parse::<i64>()
+        .map_err(|_| AppError::NotFound("You have no such developer token.".into()))?;
+    let user = acting.caller.user_id;
+    let name = super::developer::revoke(&state.db, &state.clock, &acting.actor, user, id).await?;
+    let notice = Notice::success(format!(
+        "Token \u{201c}{name}\u{201d} revoked: it no longer works."
+    ));
+    Ok(flash::redirect_with(&session, ACCOUNT_TOKENS, notice).await)
 }

@@ -59,3 +59,13 @@ pub struct TokensPage {
     pub csrf_token: String,
     pub notice: Notice,
 }
+
+/// `/account/tokens`: the signed-in user's developer tokens.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeveloperTokensPage {
+    pub tokens: Vec<TokenRow>,
+    /// Where the REST API answers: the portal's public URL and `/api/v1`.
+    pub api_base: String,
+    pub csrf_token: String,
+    pub notice: Notice,
+}

@@ -1,12 +1,13 @@
-//! SQL of personal access tokens. Only this file reads or writes the
-//! `access_token` table.
+//! SQL of personal access tokens, agencies' and developers'. Only this
+//! file reads or writes the `access_token` table.
 
 use sqlx::{AnyConnection, AnyPool, FromRow};
 
 /// A token to store: never its secret, only the secret's hash.
 pub struct NewToken<'a> {
     pub user_id: i64,
-    pub tenant_id: i64,
+    /// `None`: a developer token, for the user's own applications.
+    pub tenant_id: Option<i64>,
     pub name: &'a str,
     pub prefix: &'a str,
     pub hash: &'a str,
@@ -18,7 +19,8 @@ pub struct NewToken<'a> {
 pub struct StoredToken {
     pub id: i64,
     pub user_id: i64,
-    pub tenant_id: i64,
+    /// `None`: a developer token, for the user's own applications.
+    pub tenant_id: Option<i64>,
     pub name: String,
     pub prefix: String,
     pub created_at: String,
@@ -99,6 +101,32 @@ pub async fn revoke(conn: &mut AnyConnection, id: i64, now: &str) -> sqlx::Resul
     .execute(&mut *conn)
     .await?;
     Ok(done.rows_affected() == 1)
+}
+
+/// A user's developer tokens (those of no agency), newest first.
+pub async fn list_for_developer(pool: &AnyPool, user_id: i64) -> sqlx::Result<Vec<StoredToken>> {
+    sqlx::query_as(&format!(
+        "select {COLUMNS} where t.user_id = $1 and t.tenant_id is null \
+         order by t.created_at desc, t.id desc"
+    ))
+    .bind(user_id)
+    .fetch_all(pool)
+    .await
+}
+
+/// One of a user's developer tokens.
+pub async fn find_developer(
+    conn: &mut AnyConnection,
+    user_id: i64,
+    id: i64,
+) -> sqlx::Result<Option<StoredToken>> {
+    sqlx::query_as(&format!(
+        "select {COLUMNS} where t.user_id = $1 and t.id = $2 and t.tenant_id is null"
+    ))
+    .bind(user_id)
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await
 }
 
 /// Notes that the token was used now.

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 
-use super::model::TokensPage;
+use super::model::{DeveloperTokensPage, TokensPage};
 
 /// An agency's tokens page: the caller's tokens (and, for an owner,
 /// everyone's), and a secret to show once after a token was created.
@@ -27,6 +27,26 @@ pub async fn load_tokens_page(agency: String) -> Result<TokensPage, ServerFnErro
         agency_name: tenant.name,
         yours,
         others,
+        api_base,
+        csrf_token: caller.csrf_token.clone(),
+        notice,
+    })
+}
+
+/// `/account/tokens`: the caller's developer tokens, and a secret to show
+/// once after one was created.
+#[server(prefix = "/fn", endpoint = "developer_tokens_page", input = GetUrl)]
+pub async fn load_developer_tokens_page() -> Result<DeveloperTokensPage, ServerFnError> {
+    let caller = crate::auth::access::require_signed_in()?;
+    let state = crate::server::state::app_state()?;
+    let tokens = super::developer::list(&state.db, &state.clock, caller.user_id).await?;
+    let notice = crate::server::flash::take().await?;
+    let api_base = format!(
+        "{}/api/v1",
+        state.auth.public_url.as_str().trim_end_matches('/')
+    );
+    Ok(DeveloperTokensPage {
+        tokens,
         api_base,
         csrf_token: caller.csrf_token.clone(),
         notice,

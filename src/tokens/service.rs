@@ -71,14 +71,14 @@ pub async fn agency(db: &Db, slug: &str) -> Result<TenantRow, AppError> {
         .ok_or_else(|| AppError::NotFound(format!("There is no agency {slug:?}.")))
 }
 
-/// Creates a token for the caller in the agency; the secret is returned
-/// once and never stored.
+/// Creates a token for the user: an agency's publishing token, or with no
+/// tenant a developer token. The secret is returned once and never stored.
 pub async fn create(
     db: &Db,
     clock: &Clock,
     actor: &Actor,
-    caller: &Caller,
-    tenant: &TenantRow,
+    user_id: i64,
+    tenant: Option<&TenantRow>,
     name: &str,
     days: i64,
 ) -> Result<Secret, AppError> {
@@ -93,8 +93,8 @@ pub async fn create(
     repo::insert(
         &mut tx,
         &NewToken {
-            user_id: caller.user_id,
-            tenant_id: tenant.id,
+            user_id,
+            tenant_id: tenant.map(|tenant| tenant.id),
             name,
             prefix: secret.display_prefix(),
             hash: &hash,
@@ -107,11 +107,12 @@ pub async fn create(
     crate::audit::record(
         &mut tx,
         &actor.event(
-            Some(tenant.id),
+            tenant.map(|tenant| tenant.id),
             "token.create",
             &target,
             serde_json::json!({
                 "name": name,
+                "kind": if tenant.is_some() { "agency" } else { "developer" },
                 "prefix": secret.display_prefix(),
                 "expires_at": expires_at,
             }),
@@ -206,7 +207,7 @@ pub fn status(token: &StoredToken, now: OffsetDateTime) -> TokenStatus {
 
 /// A stored timestamp at or before `now`; one that does not parse counts
 /// as past, so that a damaged row never keeps a token alive.
-fn is_past(at: &str, now: OffsetDateTime) -> bool {
+pub(super) fn is_past(at: &str, now: OffsetDateTime) -> bool {
     OffsetDateTime::parse(at, &Rfc3339).map_or(true, |at| at <= now)
 }
 
@@ -217,7 +218,7 @@ pub fn shown_prefix(prefix: &str) -> String {
 
 /// A token as the page lists it. Everyone who sees a token may revoke it
 /// (their own, or any as an owner) while it is active.
-fn row(token: StoredToken, now: OffsetDateTime) -> TokenRow {
+pub(super) fn row(token: StoredToken, now: OffsetDateTime) -> TokenRow {
     let status = status(&token, now);
     TokenRow {
         id: token.id,

@@ -49,6 +49,18 @@ async fn call(app: &TestApp, path: &str, session: Option<&Session>) -> reqwest::
     request.form(&form).send().await.expect("request sent")
 }
 
+/// Sends GET with a bearer token, or POST with `{}` where GET is not allowed.
+async fn with_token(app: &TestApp, path: &str, token: &str) -> reqwest::Response {
+    let url = format!("{}{path}", app.portal);
+    let response = app.http.get(&url).bearer_auth(token).send().await;
+    let response = response.expect("request sent");
+    if response.status() != 405 {
+        return response;
+    }
+    let request = app.http.post(&url).bearer_auth(token).body("{}");
+    request.send().await.expect("request sent")
+}
+
 async fn every_route_has_a_rule_and_every_rule_holds(app: TestApp) {
     let rules = rules(true);
 
@@ -232,6 +244,28 @@ async fn every_route_has_a_rule_and_every_rule_holds(app: TestApp) {
                     "a token of the agency",
                     true,
                     send(own, Some(token)).await.status().as_u16(),
+                );
+            }
+            Need::DeveloperToken => {
+                // Not a session (401), not an agency's token (403): the
+                // developer's own token gets past the rule.
+                let refused = call(&app, &path, Some(&developer)).await;
+                assert_eq!(refused.status(), 401, "{path}: a session is not a token");
+                assert!(
+                    refused.headers().contains_key("www-authenticate"),
+                    "{path}: says which scheme it takes"
+                );
+                let agency_token =
+                    crate::tokens::create_token(&app, &owner, "demo-transport", "agency").await;
+                let refused = with_token(&app, &path, &agency_token).await;
+                assert_eq!(refused.status(), 403, "{path}: an agency's token");
+                let body = refused.text().await.unwrap();
+                assert!(body.contains("/account/tokens"), "{path}: {body}");
+                let token = crate::developer_api::developer_token(&app, &developer, "access").await;
+                expect(
+                    "a developer token",
+                    true,
+                    with_token(&app, &path, &token).await.status().as_u16(),
                 );
             }
         }

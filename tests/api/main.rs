@@ -12,6 +12,8 @@ mod bundle;
 mod catalogue;
 mod changelog;
 mod cli;
+mod developer_api;
+mod developer_api_input;
 mod gateway;
 mod gateway_keys;
 mod gateway_limits;

@@ -384,7 +384,7 @@ async fn portico_lists_and_describes_its_own_api(app: TestApp) {
         .await;
     assert_eq!(status, 200);
     let prepared = portico::openapi::import::prepare(&text).expect("a valid document");
-    assert_eq!(prepared.operations, 4);
+    assert_eq!(prepared.operations, 16);
     assert_eq!(prepared.openapi_version, "3.1.0");
 
     let (_, body) = app
@@ -394,7 +394,7 @@ async fn portico_lists_and_describes_its_own_api(app: TestApp) {
     assert_eq!(api["name"], "Portico REST API", "{body}");
     assert_eq!(api["agency"]["name"], "Portico platform");
     assert_eq!(api["access_mode"], "open");
-    assert_eq!(api["version"], "1.0.0");
+    assert_eq!(api["version"], "1.1.0");
     for page in [
         "/apis/portico/rest-api",
         "/apis/portico/rest-api/reference",

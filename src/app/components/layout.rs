@@ -6,6 +6,7 @@ use leptos_router::hooks::use_location;
 use crate::app::site::{load_site_info, SiteInfo};
 use crate::auth::model::Viewer;
 use crate::auth::server_fns::load_viewer;
+use crate::notify::server_fns::count_unread_notifications;
 
 #[component]
 pub fn Layout(children: Children) -> impl IntoView {
@@ -13,15 +14,24 @@ pub fn Layout(children: Children) -> impl IntoView {
     let location = use_location();
     // Read again after each navigation: signing in and out changes it.
     let viewer = Resource::new(move || location.pathname.get(), |_| load_viewer());
+    // Every resource of the frame is created here, never inside a Suspend:
+    // hydration pairs resources with the server's by creation order, and a
+    // Suspend resolves at a different moment in the browser than on the
+    // server.
+    let unread = Resource::new(
+        move || location.pathname.get(),
+        |_| count_unread_notifications(),
+    );
     let path = Signal::derive(move || location.pathname.get());
     view! {
         <Suspense fallback=move || view! { <SiteHeader current_path=path><span></span></SiteHeader> }>
             {move || Suspend::new(async move {
                 let info = site.await.unwrap_or_default();
                 let viewer = viewer.await.ok().flatten();
+                let unread = unread.await.unwrap_or(0);
                 view! {
                     <SiteHeader current_path=path name=info.portal_name.clone() logo=info.logo_url.clone()>
-                        <AccountNav viewer current_path=path/>
+                        <AccountNav viewer unread current_path=path/>
                     </SiteHeader>
                     {info.dev.then(|| view! { <PhaseBanner/> })}
                 }
@@ -87,6 +97,9 @@ pub fn SiteHeader(
 #[component]
 pub fn AccountNav(
     viewer: Option<Viewer>,
+    /// How many of the viewer's notifications are unread.
+    #[prop(optional)]
+    unread: i64,
     #[prop(into)] current_path: Signal<String>,
 ) -> impl IntoView {
     let current = move |href: &'static str| move || (current_path.get() == href).then_some("page");
@@ -104,7 +117,7 @@ pub fn AccountNav(
                     {viewer.name.clone()}
                 </span>
                 <a class="account-nav__link" href="/account" aria-current=current("/account")>"Your account"</a>
-                <crate::notify::components::NotificationsLink current_path/>
+                <crate::notify::components::NotificationsLink unread current_path/>
                 <a class="account-nav__link" href="/apps" aria-current=current("/apps")>"Your applications"</a>
                 {viewer.admin.then(|| view! { <a class="account-nav__link" href="/admin" aria-current=current("/admin")>"Admin"</a> })}
                 <form class="account-nav__form" method="post" action="/sign-out">

@@ -37,6 +37,7 @@ pub fn AccountPage() -> impl IntoView {
                             </dl>
                             <h2 class="heading-l">"Your applications"</h2>
                             <p>"Create applications, their API keys, and request access to APIs: "<a href="/apps">"Your applications"</a></p>
+                            <p>"Do the same from your own programs through the REST API, with a token: "<a href="/account/tokens">"Developer tokens"</a></p>
                             <h2 class="heading-l">"Your agencies"</h2>
                             {if agencies.is_empty() {
                                 view! { <p>"You are not a member of any agency. Agencies' owners add their staff."</p> }.into_any()

@@ -2,6 +2,7 @@
 
 pub mod access_request;
 pub mod account;
+pub mod account_tokens;
 pub mod admin;
 pub mod admin_agency;
 pub mod agency;

@@ -7,7 +7,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::app::components::problem::load_failed;
-use crate::app::forms::{CsrfField, NoticeBanners, SecretOnce, Select, TextInput};
+use crate::app::forms::{CsrfField, Notice, NoticeBanners, SecretOnce, Select, TextInput};
 use crate::tokens::model::{TokenRow, TokensPage as Page, EXPIRY_DAYS};
 use crate::tokens::server_fns::load_tokens_page;
 
@@ -41,10 +41,7 @@ fn Tokens(page: Page) -> impl IntoView {
             <p class="hint">"Keep it in your CI's secret store, never in the repository."</p>
         }
     });
-    let days = EXPIRY_DAYS
-        .iter()
-        .map(|d| (d.to_string(), format!("In {d} days")))
-        .collect::<Vec<_>>();
+    let revoke_base = format!("/manage/{}/tokens", page.agency);
     view! {
         <Title text=format!("Tokens - {}", page.agency_name)/>
         <span class="caption">{page.agency_name.clone()}</span>
@@ -59,17 +56,52 @@ fn Tokens(page: Page) -> impl IntoView {
         <TokenTable
             caption="Your tokens for this agency"
             rows=page.yours.clone()
-            agency=page.agency.clone()
+            revoke_base=revoke_base.clone()
             csrf=page.csrf_token.clone()
             show_owner=false
         />
+        <CreateTokenForm
+            action=action
+            hint="What it is for, such as the CI job that uses it."
+            notice=notice.clone()
+            csrf=page.csrf_token.clone()
+        />
+        {page.owner_view.then(|| view! {
+            <h2 class="heading-l">"Other members' tokens"</h2>
+            <p>"As an owner you see every member's tokens for this agency, and may revoke them."</p>
+            <TokenTable
+                caption="Other members' tokens"
+                rows=page.others.clone()
+                revoke_base=revoke_base
+                csrf=page.csrf_token.clone()
+                show_owner=true
+            />
+        })}
+        <p><a href=format!("/manage/{}", page.agency)>"Back to the agency"</a></p>
+    }
+}
+
+/// The form that creates a token: its name and lifetime. Shared by an
+/// agency's tokens page and the account's developer tokens page.
+#[component]
+pub fn CreateTokenForm(
+    action: String,
+    hint: &'static str,
+    notice: Notice,
+    csrf: String,
+) -> impl IntoView {
+    let days = EXPIRY_DAYS
+        .iter()
+        .map(|d| (d.to_string(), format!("In {d} days")))
+        .collect::<Vec<_>>();
+    view! {
         <h2 class="heading-l">"Create a token"</h2>
         <form method="post" action=action novalidate>
-            <CsrfField token=page.csrf_token.clone()/>
+            <CsrfField token=csrf/>
             <TextInput
                 name="name"
                 label="Name"
-                hint="What it is for, such as the CI job that uses it."
+                hint=hint
                 value=notice.value_or("name", "")
                 error=notice.error("name")
                 required=true
@@ -85,27 +117,16 @@ fn Tokens(page: Page) -> impl IntoView {
             />
             <button type="submit" class="button">"Create token"</button>
         </form>
-        {page.owner_view.then(|| view! {
-            <h2 class="heading-l">"Other members' tokens"</h2>
-            <p>"As an owner you see every member's tokens for this agency, and may revoke them."</p>
-            <TokenTable
-                caption="Other members' tokens"
-                rows=page.others.clone()
-                agency=page.agency.clone()
-                csrf=page.csrf_token.clone()
-                show_owner=true
-            />
-        })}
-        <p><a href=format!("/manage/{}", page.agency)>"Back to the agency"</a></p>
     }
 }
 
-/// Tokens in a table, each active one with a revoke button.
+/// Tokens in a table, each active one with a revoke button that posts to
+/// `{revoke_base}/{id}/revoke`.
 #[component]
-fn TokenTable(
+pub fn TokenTable(
     caption: &'static str,
     rows: Vec<TokenRow>,
-    agency: String,
+    revoke_base: String,
     csrf: String,
     show_owner: bool,
 ) -> impl IntoView {
@@ -116,7 +137,7 @@ fn TokenTable(
         .into_iter()
         .map(|token| {
             let revoke = token.revocable.then(|| {
-                let action = format!("/manage/{agency}/tokens/{}/revoke", token.id);
+                let action = format!("{revoke_base}/{}/revoke", token.id);
                 let label = format!("Revoke {}", token.name);
                 view! {
                     <form method="post" action=action class="inline-form">
