@@ -95,10 +95,7 @@ pub async fn delete(
     let found = service::owned(&mut conn, acting.caller.user_id, &app).await?;
     drop(conn);
     let user = acting.caller.user_id;
-    let (keys, subscriptions) =
-        service::delete(&state.db, &state.clock, &acting.actor, user, &found).await?;
-    let change = crate::gateway::changes::Change::App { app_id: found.id };
-    state.changes.publish(change).await;
+    let (keys, subscriptions) = service::delete(&state, &acting.actor, user, &found).await?;
     let notice = Notice::success(format!(
         "Application \u{201c}{}\u{201d} deleted: {} revoked, {} ended.",
         found.name,

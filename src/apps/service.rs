@@ -10,9 +10,11 @@ use super::repo::{self, StoredApp};
 use crate::app::forms::FieldError;
 use crate::audit::Actor;
 use crate::db::Db;
+use crate::gateway::changes::Change;
 use crate::keys::repo as keys;
 use crate::server::clock::Clock;
 use crate::server::error::AppError;
+use crate::server::state::AppState;
 
 /// Why deleted applications' access requests ended.
 pub const DELETED_REASON: &str = "application deleted";
@@ -172,15 +174,14 @@ pub async fn deletion_preview(
 /// "application deleted", all in one transaction with its audit event.
 /// Returns (keys revoked that worked, access requests ended).
 pub async fn delete(
-    db: &Db,
-    clock: &Clock,
+    state: &AppState,
     actor: &Actor,
     user_id: i64,
     app: &StoredApp,
 ) -> Result<(i64, u64), AppError> {
-    let now = clock.now();
-    let now_text = clock.now_text();
-    let mut tx = db.pool().begin().await?;
+    let now = state.clock.now();
+    let now_text = state.clock.now_text();
+    let mut tx = state.db.pool().begin().await?;
     let working = working_keys(&mut tx, app.id, now).await?;
     if !repo::mark_deleted(&mut tx, app.id, &now_text).await? {
         return Err(AppError::NotFound(
@@ -195,6 +196,7 @@ pub async fn delete(
     });
     audit(&mut tx, actor, "app.delete", app.id, detail, &now_text).await?;
     tx.commit().await?;
+    state.changes.publish(Change::App { app_id: app.id }).await;
     Ok((working, ended))
 }
 

@@ -11,7 +11,6 @@ use super::service;
 use crate::app::forms::{FieldError, Notice};
 use crate::apps::repo::StoredApp;
 use crate::auth::access::Acting;
-use crate::gateway::changes::Change;
 use crate::server::error::AppError;
 use crate::server::flash;
 use crate::server::state::AppState;
@@ -69,20 +68,9 @@ pub async fn create(
             Ok(checked) => checked,
             Err(errors) => return Ok(flash::send_back(&session, &to, errors, values).await),
         };
-    let created = service::create(
-        &state.db,
-        &state.clock,
-        &acting.actor,
-        &app,
-        &name,
-        expires_at.as_deref(),
-    )
-    .await;
+    let created = service::create(&state, &acting.actor, &app, &name, expires_at.as_deref()).await;
     let secret = match created {
-        Ok(issued) => {
-            state.changes.publish(Change::Keys { app_id: app.id }).await;
-            issued.secret
-        }
+        Ok(issued) => issued.secret,
         Err(AppError::Conflict(message)) => {
             let errors = vec![FieldError::new("key_name", message)];
             return Ok(flash::send_back(&session, &to, errors, values).await);
@@ -119,12 +107,9 @@ pub async fn rotate(
         )];
         return Ok(flash::send_back(&session, &to, errors, []).await);
     };
-    let rotated = service::rotate(&state.db, &state.clock, &acting.actor, &app, key, grace).await;
+    let rotated = service::rotate(&state, &acting.actor, &app, key, grace).await;
     let (secret, name) = match rotated {
-        Ok(issued) => {
-            state.changes.publish(Change::Keys { app_id: app.id }).await;
-            (issued.secret, issued.name)
-        }
+        Ok(issued) => (issued.secret, issued.name),
         // A page older than the key's last change: say so on the page.
         Err(AppError::Conflict(message)) => {
             let errors = vec![FieldError::new("keys", message)];
@@ -153,9 +138,7 @@ pub async fn revoke(
 ) -> Result<Response, AppError> {
     let app = owned_app(&state, &acting, &app).await?;
     let key = key_id(&key)?;
-    let name = service::revoke(&state.db, &state.clock, &acting.actor, &app, key).await?;
-    // Applied before the answer: the next call with this key gets 401.
-    state.changes.publish(Change::Keys { app_id: app.id }).await;
+    let name = service::revoke(&state, &acting.actor, &app, key).await?;
     let notice = Notice::success(format!(
         "Key \u{201c}{name}\u{201d} revoked: it no longer works."
     ));

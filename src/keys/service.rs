@@ -13,10 +13,11 @@ use super::repo::{self, NewKey, StoredKey};
 use crate::app::forms::FieldError;
 use crate::apps::repo::StoredApp;
 use crate::audit::Actor;
-use crate::db::Db;
+use crate::gateway::changes::Change;
 use crate::secret::{Secret, SecretKind};
-use crate::server::clock::{format_timestamp, Clock};
+use crate::server::clock::format_timestamp;
 use crate::server::error::AppError;
+use crate::server::state::AppState;
 
 pub use super::lookup::{check_presented, KeyCheck};
 
@@ -177,16 +178,15 @@ pub struct Issued {
 /// the secret is returned once and never stored. Refused with `Conflict`
 /// when the application has its most active keys already.
 pub async fn create(
-    db: &Db,
-    clock: &Clock,
+    state: &AppState,
     actor: &Actor,
     app: &StoredApp,
     name: &str,
     expires_at: Option<&str>,
 ) -> Result<Issued, AppError> {
-    let now = clock.now();
+    let now = state.clock.now();
     let now_text = format_timestamp(now);
-    let mut tx = db.pool().begin().await?;
+    let mut tx = state.db.pool().begin().await?;
     let active = repo::list_for_app(&mut tx, app.id)
         .await?
         .iter()
@@ -221,6 +221,8 @@ pub async fn create(
     )
     .await?;
     tx.commit().await?;
+    // Applied before the answer: the gateway knows the key at once.
+    state.changes.publish(Change::Keys { app_id: app.id }).await;
     Ok(Issued {
         id,
         name: name.to_owned(),
@@ -232,16 +234,15 @@ pub async fn create(
 /// key works for `grace` seconds more (never beyond its own expiry).
 /// Returns the new key, its secret once.
 pub async fn rotate(
-    db: &Db,
-    clock: &Clock,
+    state: &AppState,
     actor: &Actor,
     app: &StoredApp,
     key_id: i64,
     grace: i64,
 ) -> Result<Issued, AppError> {
-    let now = clock.now();
+    let now = state.clock.now();
     let now_text = format_timestamp(now);
-    let mut tx = db.pool().begin().await?;
+    let mut tx = state.db.pool().begin().await?;
     let old = find(&mut tx, app.id, key_id).await?;
     if status(&old, now) != KeyStatus::Active {
         return Err(AppError::Conflict(
@@ -274,6 +275,8 @@ pub async fn rotate(
     });
     audit(&mut tx, actor, "key.rotate", &old.prefix, detail, &now_text).await?;
     tx.commit().await?;
+    // Applied before the answer: the gateway knows the key at once.
+    state.changes.publish(Change::Keys { app_id: app.id }).await;
     Ok(Issued {
         id: new_id,
         name: old.name,
@@ -284,14 +287,13 @@ pub async fn rotate(
 /// Revokes a key of the application at once; returns its name. Revoking
 /// twice is harmless and writes one event.
 pub async fn revoke(
-    db: &Db,
-    clock: &Clock,
+    state: &AppState,
     actor: &Actor,
     app: &StoredApp,
     key_id: i64,
 ) -> Result<String, AppError> {
-    let now = clock.now_text();
-    let mut tx = db.pool().begin().await?;
+    let now = state.clock.now_text();
+    let mut tx = state.db.pool().begin().await?;
     let key = find(&mut tx, app.id, key_id).await?;
     if repo::revoke(&mut tx, key.id, &now).await? {
         let detail = serde_json::json!({
@@ -301,6 +303,8 @@ pub async fn revoke(
         audit(&mut tx, actor, "key.revoke", &key.prefix, detail, &now).await?;
     }
     tx.commit().await?;
+    // Applied before the answer: the next call with this key gets 401.
+    state.changes.publish(Change::Keys { app_id: app.id }).await;
     Ok(key.name)
 }
 

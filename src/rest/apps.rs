@@ -120,7 +120,7 @@ pub async fn delete(
 ) -> Result<Response, ApiError> {
     let found = owned(&state, &token, &app).await?;
     let (keys, subscriptions) =
-        service::delete(&state.db, &state.clock, &token.actor, token.user_id, &found).await?;
+        service::delete(&state, &token.actor, token.user_id, &found).await?;
     Ok(ok(serde_json::json!({
         "id": found.id,
         "deleted": true,

@@ -85,15 +85,7 @@ pub async fn create(
             .collect();
         ApiError::invalid(errors)
     })?;
-    let made = service::create(
-        &state.db,
-        &state.clock,
-        &token.actor,
-        &app,
-        &name,
-        expires_at.as_deref(),
-    )
-    .await?;
+    let made = service::create(&state, &token.actor, &app, &name, expires_at.as_deref()).await?;
     let location = format!("/api/v1/apps/{}/keys/{}", app.id, made.id);
     Ok(with_secret(created(
         &location,
@@ -121,7 +113,7 @@ pub async fn rotate(
                 "Choose how long the old key keeps working: none, 1h, 24h or 7d.",
             )])
         })?;
-    let made = service::rotate(&state.db, &state.clock, &token.actor, &app, key, grace).await?;
+    let made = service::rotate(&state, &token.actor, &app, key, grace).await?;
     let location = format!("/api/v1/apps/{}/keys/{}", app.id, made.id);
     let mut body = issued(&state, app.id, made).await?;
     let mut conn = state.db.pool().acquire().await?;
@@ -139,7 +131,7 @@ pub async fn revoke(
 ) -> Result<Response, ApiError> {
     let app = owned(&state, &token, &app).await?;
     let key = key_id(&key)?;
-    service::revoke(&state.db, &state.clock, &token.actor, &app, key).await?;
+    service::revoke(&state, &token.actor, &app, key).await?;
     let mut conn = state.db.pool().acquire().await?;
     let key = service::one(&mut conn, app.id, key, state.clock.now()).await?;
     Ok(ok(serde_json::json!({ "key": key })))

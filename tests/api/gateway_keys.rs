@@ -15,6 +15,7 @@ crate::on_both_backends!(
     bad_keys_get_401_and_a_revocation_applies_to_the_next_call,
     keys_without_an_approved_subscription_get_403,
     calls_reach_the_upstream_with_a_verifiable_identity_and_no_key,
+    keys_made_and_revoked_over_rest_apply_at_once,
 );
 
 async fn refused_with(app: &TestApp, key: &str, words: &str) {
@@ -193,4 +194,34 @@ async fn calls_reach_the_upstream_with_a_verifiable_identity_and_no_key(app: Tes
     let expires = claims.expires_at().unwrap();
     assert_eq!(expires.duration_since(issued).unwrap().as_secs(), 60);
     assert!(expires > std::time::SystemTime::now());
+}
+
+/// The REST API changes keys through the same services as the forms, so
+/// the gateway learns of each change before the API answers.
+async fn keys_made_and_revoked_over_rest_apply_at_once(app: TestApp) {
+    use crate::developer_api::{call as rest, developer_token};
+    use reqwest::Method;
+    let dev = consumer(&app, "Journey planner", Some("standard")).await;
+    let token = developer_token(&app, &dev.session, "CI").await;
+    let keys = format!("/apps/{}/keys", dev.app_id);
+
+    let body = serde_json::json!({ "name": "From CI" });
+    let (status, made, _) = rest(&app, Method::POST, &token, &keys, Some(body)).await;
+    assert_eq!(status, 201, "{made}");
+    let secret = made["secret"].as_str().unwrap().to_owned();
+    assert_eq!(call(&app, GATEWAY_PATH, &secret).await.status(), 200);
+
+    let id = made["key"]["id"].as_i64().unwrap();
+    let revoke = format!("{keys}/{id}/revoke");
+    let (status, _, _) = rest(&app, Method::POST, &token, &revoke, None).await;
+    assert_eq!(status, 200);
+    refused_with(&app, &secret, "revoked").await;
+
+    // Deleting the application ends its other key too.
+    assert_eq!(call(&app, GATEWAY_PATH, &dev.key).await.status(), 200);
+    let whole = format!("/apps/{}", dev.app_id);
+    let (status, _, _) = rest(&app, Method::DELETE, &token, &whole, None).await;
+    assert_eq!(status, 200);
+    let (status, _) = problem(call(&app, GATEWAY_PATH, &dev.key).await).await;
+    assert_eq!(status, 401);
 }
