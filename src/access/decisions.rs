@@ -1,6 +1,7 @@
 //! Owners' decisions on access requests: approve or reject a pending one,
-//! revoke an approved one; each with its audit event and the developer's
-//! notification, in one transaction.
+//! revoke an approved one, or revoke one of its application's keys that
+//! leaked; each with its audit event and the developer's notification, in
+//! one transaction.
 
 use super::model::{SubscriptionStatus, REASON_MAX};
 use super::repo::{self, StoredRequest};
@@ -125,4 +126,57 @@ pub async fn decide(
     state.changes.publish(change).await;
     notices.send(&state.mailer);
     Ok(request)
+}
+
+/// Revokes a working key of an application with approved access to one of
+/// the agency's APIs: a key seen leaking is unsafe for every API, so it
+/// stops working everywhere, and the developer is told why. Returns the
+/// request and the key's name.
+pub async fn revoke_key(
+    state: &AppState,
+    actor: &Actor,
+    agency: &str,
+    id: i64,
+    key_id: i64,
+    reason: &str,
+) -> Result<(StoredRequest, String), AppError> {
+    let now = state.clock.now_text();
+    let mut tx = state.db.pool().begin().await?;
+    let request = repo::find(&mut tx, id)
+        .await?
+        .filter(|r| r.agency_slug == agency && r.status() == SubscriptionStatus::Approved)
+        .ok_or_else(|| {
+            AppError::NotFound("No application has this approved access in this agency.".into())
+        })?;
+    let key = crate::keys::repo::find(&mut tx, request.app_id, key_id)
+        .await?
+        .ok_or_else(|| AppError::NotFound("This application has no such key.".into()))?;
+    if !crate::keys::repo::revoke(&mut tx, key.id, &now).await? {
+        return Err(AppError::Conflict(
+            "This key is revoked already: nothing was changed.".into(),
+        ));
+    }
+    let prefix = crate::keys::service::shown_prefix(&key.prefix);
+    let detail = serde_json::json!({
+        "app": request.app_name, "app_id": request.app_id, "name": key.name,
+        "prefix": prefix, "api": request.api_slug, "reason": reason,
+    });
+    let event = actor.event(Some(request.tenant_id), "key.revoke", &key.prefix, detail);
+    crate::audit::record(&mut tx, &event, &now).await?;
+    let message = format!(
+        "{} revoked the key \u{201c}{}\u{201d} ({prefix}\u{2026}) of {}: it no longer works for any API. Reason: {reason} Create a new key on the application's page.",
+        request.agency_name, key.name, request.app_name
+    );
+    let mut notices = Notices::default();
+    let link = format!("/apps/{}", request.app_id);
+    notices
+        .tell(&mut tx, request.owner_user_id, &message, &link, &now)
+        .await?;
+    tx.commit().await?;
+    let change = crate::gateway::changes::Change::Keys {
+        app_id: request.app_id,
+    };
+    state.changes.publish(change).await;
+    notices.send(&state.mailer);
+    Ok((request, key.name))
 }

@@ -242,3 +242,43 @@ pub async fn revoke(
 ) -> Result<Response, AppError> {
     decide(state, acting, session, path, form.reason, Decision::Revoke).await
 }
+
+/// `POST /manage/{agency}/requests/{id}/keys/{key}/revoke`: revokes a key
+/// of an approved application, with the reason from the request's card.
+pub async fn revoke_key(
+    State(state): State<AppState>,
+    acting: Acting,
+    session: Session,
+    Path((agency, id, key)): Path<(String, String, String)>,
+    Form(form): Form<DecisionForm>,
+) -> Result<Response, AppError> {
+    acting.require_member(&agency, Role::Owner)?;
+    let missing = || AppError::NotFound("There is no such key in this agency's requests.".into());
+    let id = id.parse::<i64>().map_err(|_| missing())?;
+    let key = key.parse::<i64>().map_err(|_| missing())?;
+    let to = format!("/manage/{agency}/requests");
+    let field = format!("reason-{id}");
+    let reason = match decisions::check_reason(Decision::Revoke, &form.reason, &field) {
+        Ok(reason) => reason,
+        Err(error) => {
+            let values = [(field, form.reason)].into_iter().collect();
+            let notice = Notice::invalid(vec![error], values);
+            return Ok(flash::redirect_with(&session, &to, notice).await);
+        }
+    };
+    match decisions::revoke_key(&state, &acting.actor, &agency, id, key, &reason).await {
+        Ok((request, name)) => {
+            let sentence = format!(
+                "The key \u{201c}{name}\u{201d} of {} is revoked: it no longer works, and its developer is told why.",
+                request.app_name
+            );
+            Ok(flash::redirect_with(&session, &to, Notice::success(sentence)).await)
+        }
+        Err(AppError::Conflict(message)) => {
+            let notice =
+                Notice::invalid(vec![FieldError::new(&field, message)], Default::default());
+            Ok(flash::redirect_with(&session, &to, notice).await)
+        }
+        Err(err) => Err(err),
+    }
+}

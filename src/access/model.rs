@@ -135,6 +135,10 @@ pub struct RequestRow {
     pub decision_reason: String,
     pub created_at: String,
     pub decided_at: Option<String>,
+    /// The application's working keys, on approved requests only: an owner
+    /// may revoke one that leaked.
+    #[serde(default)]
+    pub keys: Vec<crate::keys::model::KeyRow>,
 }
 
 /// `/manage/{agency}/requests`: requests waiting for a decision, and the

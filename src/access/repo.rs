@@ -49,6 +49,7 @@ impl StoredRequest {
             decision_reason: self.decision_reason,
             created_at: self.created_at,
             decided_at: self.decided_at,
+            keys: Vec::new(),
         }
     }
 
@@ -254,5 +255,22 @@ pub async fn find_app(
     .bind(id)
     .bind(user_id)
     .fetch_optional(&mut *conn)
+    .await
+}
+
+/// The name of an application that has asked for the API (whatever the
+/// request's status), so that the API's agency may look at its calls.
+pub async fn app_name_on_api(
+    pool: &AnyPool,
+    app_id: i64,
+    api_id: i64,
+) -> sqlx::Result<Option<String>> {
+    sqlx::query_scalar(
+        "select a.name from app a where a.id = $1 and exists \
+         (select 1 from subscription s where s.app_id = a.id and s.api_id = $2)",
+    )
+    .bind(app_id)
+    .bind(api_id)
+    .fetch_optional(pool)
     .await
 }

@@ -119,11 +119,22 @@ pub async fn load_request_queue(agency: String) -> Result<QueuePage, ServerFnErr
     let approved = list(SubscriptionStatus::Approved)
         .await
         .map_err(AppError::from)?;
+    // Each approved application's working keys, which an owner may revoke.
+    let now = state.clock.now();
+    let mut conn = pool.acquire().await.map_err(AppError::from)?;
+    let mut with_keys = Vec::with_capacity(approved.len());
+    for request in approved {
+        let keys = crate::keys::service::list(&mut conn, request.app_id, now).await?;
+        let mut row = request.for_agency();
+        row.keys = keys.into_iter().filter(|k| k.status.works()).collect();
+        with_keys.push(row);
+    }
+    drop(conn);
     Ok(QueuePage {
         agency: tenant.slug,
         agency_name: tenant.name,
         pending: pending.into_iter().map(|r| r.for_agency()).collect(),
-        approved: approved.into_iter().map(|r| r.for_agency()).collect(),
+        approved: with_keys,
         csrf_token: caller.csrf_token.clone(),
         notice: crate::server::flash::take().await?,
     })

@@ -184,6 +184,11 @@ pub fn App() -> impl IntoView {
                         ssr=SsrMode::Async
                     />
                     <Route
+                        path=(StaticSegment("manage"), ParamSegment("agency"), StaticSegment("apis"), ParamSegment("api"), StaticSegment("usage"))
+                        view=pages::manage_usage::ApiUsagePage
+                        ssr=SsrMode::Async
+                    />
+                    <Route
                         path=(StaticSegment("manage"), ParamSegment("agency"), StaticSegment("requests"))
                         view=pages::manage_requests::RequestQueuePage
                         ssr=SsrMode::Async

@@ -70,6 +70,11 @@ pub const PAGE_RULES: &[(&str, Need)] = &[
         "/manage/{agency}/apis/{api}/consumers",
         Need::Agency(Role::Owner),
     ),
+    // Usage names consumers and their owners too: owners only.
+    (
+        "/manage/{agency}/apis/{api}/usage",
+        Need::Agency(Role::Owner),
+    ),
     ("/manage/{agency}/requests", Need::Agency(Role::Owner)),
     ("/apis/{agency}/{api}/access", Need::SignedIn),
     ("/notifications", Need::SignedIn),
@@ -108,6 +113,8 @@ pub const SERVER_FN_RULES: &[(&str, Need)] = &[
     ("/fn/manage_plans", Need::AgencyArgument(Role::Owner)),
     ("/fn/request_queue", Need::AgencyArgument(Role::Owner)),
     ("/fn/consumers", Need::AgencyArgument(Role::Owner)),
+    ("/fn/api_usage", Need::AgencyArgument(Role::Owner)),
+    ("/fn/app_usage", Need::SignedIn),
     ("/fn/access_request", Need::SignedIn),
     ("/fn/app_subscriptions", Need::SignedIn),
     ("/fn/my_access_requests", Need::SignedIn),
@@ -247,7 +254,7 @@ fn publishing() -> Vec<Route> {
 /// Developers' applications and their keys: any signed-in user, for their
 /// own applications only (the handlers answer 404 for anyone else's).
 fn app_routes() -> Vec<Route> {
-    use crate::{apps::handlers as apps, keys::handlers as keys};
+    use crate::{apps::handlers as apps, keys::handlers as keys, usage::handlers as usage};
     let signed_in =
         |path: &str, handlers: MethodRouter<AppState>| (path.to_string(), Need::SignedIn, handlers);
     vec![
@@ -257,6 +264,12 @@ fn app_routes() -> Vec<Route> {
         signed_in("/apps/{app}/keys", post(keys::create)),
         signed_in("/apps/{app}/keys/{key}/rotate", post(keys::rotate)),
         signed_in("/apps/{app}/keys/{key}/revoke", post(keys::revoke)),
+        signed_in("/apps/{app}/usage.csv", get(usage::app_csv)),
+        (
+            "/manage/{agency}/apis/{api}/usage.csv".to_string(),
+            Need::Agency(Role::Owner),
+            get(usage::api_csv),
+        ),
     ]
 }
 
@@ -372,6 +385,10 @@ fn access_routes() -> Vec<Route> {
         owner(
             "/manage/{agency}/requests/{id}/revoke",
             post(access::revoke),
+        ),
+        owner(
+            "/manage/{agency}/requests/{id}/keys/{key}/revoke",
+            post(access::revoke_key),
         ),
         signed_in("/apis/{agency}/{api}/access", post(access::request_access)),
         signed_in(

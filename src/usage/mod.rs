@@ -12,9 +12,20 @@
 //!   has used on an API, as of the gateway's last flush.
 //!
 //! The caller checks who may see which scope: these functions do not.
+//! [`pages`] gathers what the usage pages show (and their CSV), checking
+//! that a key belongs to its application and a consumer to its API;
+//! [`components`] draws it: SVG charts rendered on the server, each with a
+//! table of the same figures.
 
+pub mod chart;
+pub mod components;
 pub mod model;
+pub mod server_fns;
 
+#[cfg(feature = "ssr")]
+pub mod handlers;
+#[cfg(feature = "ssr")]
+pub mod pages;
 #[cfg(feature = "ssr")]
 pub mod repo;
 #[cfg(feature = "ssr")]

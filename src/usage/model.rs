@@ -48,6 +48,8 @@ pub enum Scope {
     Key(i64),
     /// Every caller of one API.
     Api(i64),
+    /// One application's calls to one API: an owner's view of a consumer.
+    AppOnApi { app: i64, api: i64 },
 }
 
 /// Over which time, and in which steps.
@@ -59,6 +61,46 @@ pub enum Span {
     Day,
     /// The last 30 days, per day.
     Month,
+}
+
+impl Span {
+    /// The span a page's `?span=` names; the last hour when it names none.
+    pub fn from_query(value: Option<&str>) -> Span {
+        match value {
+            Some("day") => Span::Day,
+            Some("month") => Span::Month,
+            _ => Span::Hour,
+        }
+    }
+
+    /// Its name in a query string.
+    pub fn slug(self) -> &'static str {
+        match self {
+            Span::Hour => "hour",
+            Span::Day => "day",
+            Span::Month => "month",
+        }
+    }
+
+    /// Its name for people: "last hour".
+    pub fn label(self) -> &'static str {
+        match self {
+            Span::Hour => "last hour",
+            Span::Day => "last 24 hours",
+            Span::Month => "last 30 days",
+        }
+    }
+
+    /// A step's start (RFC 3339, UTC) as a chart or table names it.
+    pub fn step_label(self, start: &str) -> String {
+        match self {
+            Span::Hour => start.get(11..16).unwrap_or(start).to_string(),
+            Span::Day => format!("{}:00", start.get(11..13).unwrap_or(start)),
+            Span::Month => start.get(..10).unwrap_or(start).to_string(),
+        }
+    }
+
+    pub const ALL: [Span; 3] = [Span::Hour, Span::Day, Span::Month];
 }
 
 /// One step of a series: calls that started in `[start, start + step)`.
@@ -97,6 +139,78 @@ pub struct QuotaUsed {
     pub month: i64,
 }
 
+/// How much of its plan's quotas one key has used on one API.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuotaLine {
+    pub api_name: String,
+    pub plan_name: String,
+    pub key_name: String,
+    pub key_prefix: String,
+    pub used: QuotaUsed,
+    pub per_day: Option<i64>,
+    pub per_month: Option<i64>,
+}
+
+/// One consumer of an API over a span, for its agency.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ConsumerUsage {
+    pub app_id: i64,
+    pub app_name: String,
+    pub owner_name: String,
+    pub owner_email: Option<String>,
+    pub requests: i64,
+    pub errors: i64,
+    pub p95_ms: Option<u64>,
+}
+
+impl ConsumerUsage {
+    /// Errors as a share of requests, in percent with one decimal.
+    pub fn error_rate(&self) -> String {
+        error_rate(self.errors, self.requests)
+    }
+}
+
+/// `errors` of `requests` in percent, one decimal: "2.5%"; "-" without calls.
+pub fn error_rate(errors: i64, requests: i64) -> String {
+    if requests <= 0 {
+        return "-".into();
+    }
+    format!("{:.1}%", errors as f64 * 100.0 / requests as f64)
+}
+
+/// A key a developer may narrow the usage to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeyChoice {
+    pub id: i64,
+    pub name: String,
+    pub prefix: String,
+}
+
+/// The usage part of an application's page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AppUsage {
+    pub app_id: i64,
+    /// The key the series is narrowed to, if any.
+    pub key: Option<i64>,
+    pub keys: Vec<KeyChoice>,
+    pub series: Series,
+    pub quotas: Vec<QuotaLine>,
+}
+
+/// An API's usage page, for its agency.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ApiUsage {
+    pub agency: String,
+    pub agency_name: String,
+    pub api: String,
+    pub api_name: String,
+    /// The consumer the series is narrowed to, if any: (id, name).
+    pub app: Option<(i64, String)>,
+    pub series: Series,
+    /// The busiest consumers over the span, most calls first.
+    pub consumers: Vec<ConsumerUsage>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -120,5 +234,18 @@ mod tests {
         assert_eq!(percentile_ms(&b, 0.95), Some(100));
         b[BUCKETS - 1] = 100;
         assert_eq!(percentile_ms(&b, 0.95), Some(2500));
+    }
+
+    #[test]
+    fn spans_read_from_the_query_and_name_their_steps() {
+        assert_eq!(Span::from_query(None), Span::Hour);
+        assert_eq!(Span::from_query(Some("month")), Span::Month);
+        assert_eq!(Span::from_query(Some("year")), Span::Hour);
+        let start = "2026-12-02T09:21:00Z";
+        assert_eq!(Span::Hour.step_label(start), "09:21");
+        assert_eq!(Span::Day.step_label(start), "09:00");
+        assert_eq!(Span::Month.step_label(start), "2026-12-02");
+        assert_eq!(error_rate(1, 40), "2.5%");
+        assert_eq!(error_rate(0, 0), "-");
     }
 }

@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 
 use sqlx::any::AnyRow;
-use sqlx::{AnyConnection, AnyPool, Row};
+use sqlx::{AnyConnection, AnyPool, FromRow, Row};
 
 use super::model::{Scope, BUCKETS};
 
@@ -150,10 +150,11 @@ pub async fn sum_by_step(
     from: &str,
     step_len: u8,
 ) -> sqlx::Result<Vec<MinuteRow>> {
-    let (column, id) = match scope {
-        Scope::App(id) => ("app_id", id),
-        Scope::Key(id) => ("key_id", id),
-        Scope::Api(id) => ("api_id", id),
+    let (condition, id, api) = match scope {
+        Scope::App(id) => ("app_id = $1 and $3 = 0", id, 0),
+        Scope::Key(id) => ("key_id = $1 and $3 = 0", id, 0),
+        Scope::Api(id) => ("api_id = $1 and $3 = 0", id, 0),
+        Scope::AppOnApi { app, api } => ("app_id = $1 and api_id = $3", app, api),
     };
     let sums: String = (0..BUCKETS)
         .map(|i| format!(", cast(sum(bucket_{i}) as bigint) as bucket_{i}"))
@@ -162,22 +163,122 @@ pub async fn sum_by_step(
         "select substr(minute, 1, {step_len}) as step, status_class, \
          cast(sum(requests) as bigint) as requests, cast(sum(errors) as bigint) as errors, \
          cast(sum(latency_us_sum) as bigint) as latency_us_sum{sums} \
-         from usage_minute where {column} = $1 and minute >= $2 \
+         from usage_minute where {condition} and minute >= $2 \
          group by step, status_class order by step, status_class"
     );
     let rows = sqlx::query(&sql)
         .bind(id)
         .bind(from)
+        .bind(api)
         .fetch_all(pool)
         .await?;
     rows.iter().map(minute_of).collect()
 }
 
-fn minute_of(row: &AnyRow) -> sqlx::Result<MinuteRow> {
+/// One working key of an application on one API it has approved access
+/// to, with the plan's quotas and what the key used in the given windows.
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct QuotaLineRow {
+    pub api_name: String,
+    pub plan_name: String,
+    pub key_name: String,
+    pub key_prefix: String,
+    pub quota_per_day: Option<i64>,
+    pub quota_per_month: Option<i64>,
+    pub day_used: i64,
+    pub month_used: i64,
+}
+
+/// Each working key (not revoked, not expired at `now`) of the application
+/// against each API it has approved access to.
+pub async fn quota_lines(
+    pool: &AnyPool,
+    app_id: i64,
+    day: &str,
+    month: &str,
+    now: &str,
+) -> sqlx::Result<Vec<QuotaLineRow>> {
+    let used = |period: &str, window: &str| {
+        format!(
+            "coalesce((select cast(sum(q.used) as bigint) from quota_usage q where q.key_id = k.id \
+             and q.api_id = s.api_id and q.period = '{period}' and q.window_start = {window}), 0)"
+        )
+    };
+    let sql = format!(
+        "select x.name as api_name, p.name as plan_name, k.name as key_name, \
+         k.prefix as key_prefix, p.quota_per_day, p.quota_per_month, \
+         {} as day_used, {} as month_used \
+         from subscription s join plan p on p.id = s.plan_id join api x on x.id = s.api_id \
+         join api_key k on k.app_id = s.app_id \
+         where s.app_id = $1 and s.status = 'approved' and k.revoked_at is null \
+         and (k.expires_at is null or k.expires_at > $4) \
+         order by x.name, k.name, k.id",
+        used("day", "$2"),
+        used("month", "$3"),
+    );
+    sqlx::query_as(&sql)
+        .bind(app_id)
+        .bind(day)
+        .bind(month)
+        .bind(now)
+        .fetch_all(pool)
+        .await
+}
+
+/// An API's calls since `from` per application, with its owner: the
+/// busiest `limit` first. Calls without a valid key are not anyone's.
+pub async fn consumers(
+    pool: &AnyPool,
+    api_id: i64,
+    from: &str,
+    limit: i64,
+) -> sqlx::Result<Vec<(ConsumerRow, [i64; BUCKETS])>> {
+    let sums: String = (0..BUCKETS)
+        .map(|i| format!(", cast(sum(m.bucket_{i}) as bigint) as bucket_{i}"))
+        .collect();
+    let sql = format!(
+        "select m.app_id, a.name as app_name, u.display_name as owner_name, \
+         u.email as owner_email, cast(sum(m.requests) as bigint) as requests, \
+         cast(sum(m.errors) as bigint) as errors{sums} \
+         from usage_minute m join app a on a.id = m.app_id \
+         join user_account u on u.id = a.owner_user_id \
+         where m.api_id = $1 and m.minute >= $2 \
+         group by m.app_id, a.name, u.display_name, u.email \
+         order by requests desc, a.name limit $3"
+    );
+    let rows = sqlx::query(&sql)
+        .bind(api_id)
+        .bind(from)
+        .bind(limit)
+        .fetch_all(pool)
+        .await?;
+    rows.iter()
+        .map(|row| Ok((ConsumerRow::from_row(row)?, buckets_of(row)?)))
+        .collect()
+}
+
+/// A consumer's totals (see [`consumers`]).
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
+pub struct ConsumerRow {
+    pub app_id: i64,
+    pub app_name: String,
+    pub owner_name: String,
+    pub owner_email: Option<String>,
+    pub requests: i64,
+    pub errors: i64,
+}
+
+/// The summed latency buckets of a row (`bucket_0` .. `bucket_11`).
+fn buckets_of(row: &AnyRow) -> sqlx::Result<[i64; BUCKETS]> {
     let mut buckets = [0i64; BUCKETS];
     for (i, bucket) in buckets.iter_mut().enumerate() {
         *bucket = row.try_get(format!("bucket_{i}").as_str())?;
     }
+    Ok(buckets)
+}
+
+fn minute_of(row: &AnyRow) -> sqlx::Result<MinuteRow> {
+    let buckets = buckets_of(row)?;
     Ok(MinuteRow {
         minute: row.try_get("step")?,
         status_class: row.try_get("status_class")?,

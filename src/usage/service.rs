@@ -4,7 +4,9 @@
 
 use time::{Duration, OffsetDateTime, Time};
 
-use super::model::{percentile_ms, Point, QuotaUsed, Scope, Series, Span, BUCKETS};
+use super::model::{
+    percentile_ms, ConsumerUsage, Point, QuotaLine, QuotaUsed, Scope, Series, Span, BUCKETS,
+};
 use super::repo::{self, MinuteRow};
 
 /// The day quota window that `at` falls in: `2026-12-02` (UTC).
@@ -128,6 +130,84 @@ pub async fn quota_used(
     Ok(QuotaUsed { day, month })
 }
 
+/// What each working key of the application has used of its plans'
+/// quotas today and this month, per API it has approved access to.
+pub async fn quota_lines(
+    pool: &sqlx::AnyPool,
+    app_id: i64,
+    now: OffsetDateTime,
+) -> sqlx::Result<Vec<QuotaLine>> {
+    let now_text = crate::server::clock::format_timestamp(now);
+    let rows = repo::quota_lines(
+        pool,
+        app_id,
+        &day_window(now),
+        &month_window(now),
+        &now_text,
+    )
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| QuotaLine {
+            api_name: row.api_name,
+            plan_name: row.plan_name,
+            key_name: row.key_name,
+            key_prefix: crate::keys::service::shown_prefix(&row.key_prefix),
+            used: QuotaUsed {
+                day: row.day_used,
+                month: row.month_used,
+            },
+            per_day: row.quota_per_day,
+            per_month: row.quota_per_month,
+        })
+        .collect())
+}
+
+/// The API's busiest consumers over the span, at most `limit`.
+pub async fn consumers(
+    pool: &sqlx::AnyPool,
+    api_id: i64,
+    span: Span,
+    now: OffsetDateTime,
+    limit: i64,
+) -> sqlx::Result<Vec<ConsumerUsage>> {
+    let from = crate::server::clock::format_timestamp(first_step(span, now));
+    let rows = repo::consumers(pool, api_id, &from, limit).await?;
+    Ok(rows
+        .into_iter()
+        .map(|(row, buckets)| ConsumerUsage {
+            app_id: row.app_id,
+            app_name: row.app_name,
+            owner_name: row.owner_name,
+            owner_email: row.owner_email,
+            requests: row.requests,
+            errors: row.errors,
+            p95_ms: percentile_ms(&buckets, 0.95),
+        })
+        .collect())
+}
+
+/// A series as CSV: one line per step, its start in RFC 3339 (UTC).
+pub fn to_csv(series: &Series) -> String {
+    let mut out = String::from(
+        "start,requests,status_2xx,status_3xx,status_4xx,status_5xx,errors,p50_ms,p95_ms,mean_ms\r\n",
+    );
+    let ms = |value: Option<u64>| value.map(|v| v.to_string()).unwrap_or_default();
+    for p in &series.points {
+        let mean = p.mean_ms.map(|m| format!("{m:.2}")).unwrap_or_default();
+        let [c2, c3, c4, c5] = p.by_class;
+        out.push_str(&format!(
+            "{},{},{c2},{c3},{c4},{c5},{},{},{},{mean}\r\n",
+            p.start,
+            p.requests,
+            p.errors,
+            ms(p.p50_ms),
+            ms(p.p95_ms),
+        ));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -154,5 +234,30 @@ mod tests {
         assert_eq!(fmt(first_step(Span::Hour, now)), "2026-12-02T09:21:00Z");
         assert_eq!(fmt(first_step(Span::Day, now)), "2026-12-01T11:00:00Z");
         assert_eq!(fmt(first_step(Span::Month, now)), "2026-11-03T00:00:00Z");
+    }
+
+    #[test]
+    fn a_series_reads_as_csv() {
+        let point = Point {
+            start: "2026-12-02T10:20:00Z".into(),
+            requests: 3,
+            errors: 1,
+            by_class: [2, 0, 1, 0],
+            p50_ms: Some(1),
+            p95_ms: Some(5),
+            mean_ms: Some(2.5),
+        };
+        let series = Series {
+            scope: Scope::App(1),
+            span: Span::Hour,
+            points: vec![point, Point::default()],
+            total: Point::default(),
+        };
+        let csv = to_csv(&series);
+        let lines: Vec<&str> = csv.lines().collect();
+        assert_eq!(lines.len(), 3);
+        assert!(lines[0].starts_with("start,requests,"));
+        assert_eq!(lines[1], "2026-12-02T10:20:00Z,3,2,0,1,0,1,1,5,2.50");
+        assert_eq!(lines[2], ",0,0,0,0,0,0,,,");
     }
 }

@@ -16,6 +16,7 @@ crate::on_both_backends!(
     keys_without_an_approved_subscription_get_403,
     calls_reach_the_upstream_with_a_verifiable_identity_and_no_key,
     keys_made_and_revoked_over_rest_apply_at_once,
+    an_owner_revokes_a_leaked_key_and_the_next_call_gets_401,
 );
 
 async fn refused_with(app: &TestApp, key: &str, words: &str) {
@@ -224,4 +225,61 @@ async fn keys_made_and_revoked_over_rest_apply_at_once(app: TestApp) {
     assert_eq!(status, 200);
     let (status, _) = problem(call(&app, GATEWAY_PATH, &dev.key).await).await;
     assert_eq!(status, 401);
+}
+
+/// The golden path's last step: the agency's owner revokes a consumer's
+/// key from the request queue, with a reason the developer is told.
+async fn an_owner_revokes_a_leaked_key_and_the_next_call_gets_401(app: TestApp) {
+    let dev = consumer(&app, "Journey planner", Some("standard")).await;
+    assert_eq!(call(&app, GATEWAY_PATH, &dev.key).await.status(), 200);
+    let (subscription,): (i64,) = sqlx::query_as("select id from subscription where app_id = $1")
+        .bind(dev.app_id)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    let key = key_id(&app, dev.app_id).await;
+    let owner = sign_in(&app, "owner").await;
+    let queue = "/manage/demo-transport/requests";
+    let (_, html) = app.page(&owner, queue).await;
+    assert!(html.contains("Revoke key test (ptc_"), "{html}");
+    let path = format!("{queue}/{subscription}/keys/{key}/revoke");
+
+    // A reason is needed, and nothing changes without one.
+    let refused = app.post_form(&owner, &path, &[("reason", " ")]).await;
+    assert_eq!(location(&refused), queue);
+    let (_, html) = app.page(&owner, queue).await;
+    assert!(html.contains("Give a reason for revoking"), "{html}");
+    assert_eq!(call(&app, GATEWAY_PATH, &dev.key).await.status(), 200);
+
+    // A developer is no owner of the agency.
+    let forged = app
+        .post_form(&dev.session, &path, &[("reason", "Mine")])
+        .await;
+    assert_eq!(forged.status(), 403);
+
+    let reason = "The key was published in a public repository.";
+    let revoked = app.post_form(&owner, &path, &[("reason", reason)]).await;
+    assert_eq!(location(&revoked), queue);
+    let (status, body) = problem(call(&app, GATEWAY_PATH, &dev.key).await).await;
+    assert_eq!(status, 401, "{body}");
+
+    // The developer is told why; the audit log names the agency's owner.
+    let (_, notes) = app.page(&dev.session, "/notifications").await;
+    assert!(notes.contains(reason), "{notes}");
+    let (action, tenant): (String, Option<i64>) = sqlx::query_as(
+        "select action, tenant_id from audit_event where action = 'key.revoke' order by id desc",
+    )
+    .fetch_one(app.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(action, "key.revoke");
+    assert!(tenant.is_some(), "the event belongs to the agency");
+    // Revoking it again changes nothing and says so.
+    let again = app.post_form(&owner, &path, &[("reason", reason)]).await;
+    assert_eq!(location(&again), queue);
+    let (_, html) = app.page(&owner, queue).await;
+    assert!(
+        !html.contains("Revoke key test (ptc_"),
+        "a revoked key is no longer offered"
+    );
 }

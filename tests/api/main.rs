@@ -30,3 +30,4 @@ mod seed;
 mod sign_in;
 mod tenancy;
 mod tokens;
+mod usage_pages;

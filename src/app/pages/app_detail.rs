@@ -12,6 +12,7 @@ use crate::app::forms::{CsrfField, NoticeBanners, SecretOnce, TextArea, TextInpu
 use crate::apps::model::AppPage as Page;
 use crate::apps::server_fns::load_app_page;
 use crate::keys::model::{KeyRow, GRACE_PERIODS, MAX_ACTIVE_KEYS};
+use crate::usage::components::AppUsageSection;
 
 #[component]
 pub fn AppPage() -> impl IntoView {
@@ -37,6 +38,9 @@ pub fn AppPage() -> impl IntoView {
         {app_id.map(|app_id| view! {
             <section id="subscriptions" aria-labelledby="access">
                 <AppSubscriptions app_id/>
+            </section>
+            <section aria-labelledby="usage">
+                <AppUsageSection app=app_id.to_string()/>
             </section>
         })}
     }

@@ -31,7 +31,7 @@ pub fn ManagePage() -> impl IntoView {
                         let access_links = owner.then(|| {
                             let apis = page.apis.iter().map(|api| {
                                 let at = format!("{base}/apis/{}", api.slug);
-                                view! { <li>{api.name.clone()}": "<a href=format!("{at}/plans")>"plans"</a>", "<a href=format!("{at}/consumers")>"consumers"</a></li> }
+                                view! { <li>{api.name.clone()}": "<a href=format!("{at}/plans")>"plans"</a>", "<a href=format!("{at}/consumers")>"consumers"</a>", "<a href=format!("{at}/usage")>"usage"</a></li> }
                             }).collect_view();
                             view! {
                                 <h2 class="heading-l">"Access to the APIs"</h2>

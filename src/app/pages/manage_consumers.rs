@@ -74,6 +74,7 @@ fn Consumers(page: Page) -> impl IntoView {
             }.into_any()
         }}
         <ul class="action-list">
+            <li><a href=format!("/manage/{}/apis/{}/usage", page.agency, page.api)>"Usage of this API"</a></li>
             <li><a href=format!("/manage/{}/requests", page.agency)>"Access requests"</a></li>
             <li><a href=format!("/manage/{}/apis/{}/plans", page.agency, page.api)>"Plans of this API"</a></li>
             <li><a href=format!("/manage/{}/apis/{}", page.agency, page.api)>"Back to the API"</a></li>

@@ -100,8 +100,23 @@ fn RequestCard(
         )
     };
     let buttons = if approved {
+        let keys = row
+            .keys
+            .iter()
+            .map(|k| {
+                let action = format!("{base}/{}/keys/{}/revoke", row.id, k.id);
+                view! {
+                    <li><button type="submit" class="button button--secondary button--small" formaction=action>{format!("Revoke key {} ({}\u{2026})", k.name, k.prefix)}</button></li>
+                }
+            })
+            .collect_view();
+        let leaked = (!row.keys.is_empty()).then(|| view! {
+            <p class="hint">"If one of its keys leaked, revoke that key instead: it stops working for every API, and the developer is told the reason above."</p>
+            <ul class="key-revoke-list">{keys}</ul>
+        });
         view! {
             <button type="submit" class="button button--warning" formaction=format!("{base}/{}/revoke", row.id)>"Revoke access"</button>
+            {leaked}
         }
         .into_any()
     } else {

@@ -24,6 +24,7 @@ pub mod manage_consumers;
 pub mod manage_guide;
 pub mod manage_plans;
 pub mod manage_requests;
+pub mod manage_usage;
 pub mod not_found;
 pub mod notifications;
 pub mod settings;
