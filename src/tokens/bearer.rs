@@ -140,12 +140,27 @@ async fn authenticate(
     }
 }
 
-/// The address the request came from, for the audit log.
-fn client_addr(parts: &Parts) -> Option<String> {
-    parts
-        .extensions
-        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .map(|info| info.0.ip().to_string())
+/// A token that passed every check: its last use is recorded, and the
+/// request's audit actor is "NAME (token ptt_PREFIX)" from its address.
+async fn accept(
+    parts: &Parts,
+    state: &AppState,
+    token: &StoredToken,
+    user_id: i64,
+    display_name: &str,
+) -> Result<Actor, TokenRefusal> {
+    repo::touch(state.db.pool(), token.id, &state.clock.now_text()).await?;
+    Ok(Actor {
+        user_id: Some(user_id),
+        name: format!(
+            "{display_name} (token {})",
+            service::shown_prefix(&token.prefix)
+        ),
+        client_addr: parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|info| info.0.ip().to_string()),
+    })
 }
 
 impl FromRequestParts<AppState> for AgencyToken {
@@ -191,22 +206,13 @@ impl FromRequestParts<AppState> for AgencyToken {
                 "The token's owner is no longer a member of this agency, so the token no longer works.".into(),
             ));
         };
-        repo::touch(state.db.pool(), token.id, &state.clock.now_text()).await?;
-        let client_addr = client_addr(parts);
+        let actor = accept(parts, state, &token, user.id, &user.display_name).await?;
         Ok(AgencyToken {
             token_id: token.id,
             tenant_id: tenant.id,
             agency: tenant.slug,
             role,
-            actor: Actor {
-                user_id: Some(user.id),
-                name: format!(
-                    "{} (token {})",
-                    user.display_name,
-                    service::shown_prefix(&token.prefix)
-                ),
-                client_addr,
-            },
+            actor,
         })
     }
 }
@@ -244,20 +250,12 @@ impl FromRequestParts<AppState> for DeveloperToken {
                 "The token's owner no longer exists, so the token no longer works.".into(),
             ));
         };
-        repo::touch(state.db.pool(), token.id, &state.clock.now_text()).await?;
+        let actor = accept(parts, state, &token, user.id, &user.display_name).await?;
         Ok(DeveloperToken {
             token_id: token.id,
             user_id: user.id,
             agencies: user.memberships.into_iter().map(|(_, m)| m.slug).collect(),
-            actor: Actor {
-                user_id: Some(user.id),
-                name: format!(
-                    "{} (token {})",
-                    user.display_name,
-                    service::shown_prefix(&token.prefix)
-                ),
-                client_addr: client_addr(parts),
-            },
+            actor,
         })
     }
 }
