@@ -17,10 +17,11 @@ const stations = `${gateway}/demo-transport/train-travel/stations`;
 
 /** Calls the API with curl `times` times at once: each call's status and Retry-After. */
 function curl(key: string, times = 1): { status: number; retryAfter: string }[] {
-  const args = ['--silent', '--output', '/dev/null', '--header', `x-api-key: ${key}`,
+  const args = ['--silent', '--header', `x-api-key: ${key}`,
     '--write-out', '%{http_code} %header{retry-after}\\n'];
   if (times > 1) args.push('--parallel', '--parallel-immediate', '--parallel-max', String(times));
-  for (let i = 0; i < times; i++) args.push(stations);
+  // Each URL gets its own --output: curl applies it to one URL only.
+  for (let i = 0; i < times; i++) args.push('--output', '/dev/null', stations);
   const out = execFileSync('curl', args, { encoding: 'utf8', timeout: 10_000 });
   return out.trim().split('\n').map((line) => {
     const [status, retryAfter = ''] = line.trim().split(' ');

@@ -24,7 +24,7 @@ test('the browser bundle loads and hydrates without errors', async ({ page }) =>
 // the browser creates its data in the order the server did.
 const signedInPages: Record<string, string[]> = {
   'Ada Admin': ['/', '/account', '/account/tokens', '/apps', '/notifications', '/admin', '/admin/settings', '/admin/agencies/new', '/admin/agencies/demo-transport', '/admin/audit'],
-  'Owen Owner': ['/manage/demo-transport', '/manage/demo-transport/requests', '/manage/demo-transport/tokens', '/manage/demo-transport/audit'],
+  'Owen Owner': ['/manage/demo-transport', '/manage/demo-transport/requests', '/manage/demo-transport/tokens', '/manage/demo-transport/audit', '/manage/demo-transport/apis/train-travel/usage', '/manage/demo-transport/apis/train-travel/usage?span=day', '/manage/demo-transport/apis/train-travel/consumers'],
 };
 
 for (const [person, paths] of Object.entries(signedInPages)) {
