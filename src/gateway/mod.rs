@@ -11,6 +11,7 @@
 pub mod auth;
 pub mod changes;
 pub mod context;
+pub mod feed;
 pub mod identity;
 pub mod limits;
 pub mod proxy;
@@ -32,6 +33,7 @@ use axum::routing::get;
 use axum::Router;
 
 use crate::db::Db;
+use crate::metrics::gateway::{GatewayMetrics, Gauges, Limit};
 use crate::server::clock::Clock;
 use crate::server::health;
 use crate::server::problem::Problem;
@@ -57,6 +59,8 @@ pub struct Options {
     pub keys_dir: PathBuf,
     /// The gateway's public base URL: the identity token's issuer.
     pub issuer: String,
+    /// Who may read `/metrics` (loopback only, or a bearer token).
+    pub metrics: crate::metrics::Access,
 }
 
 /// What every gateway request needs, cheap to clone.
@@ -80,6 +84,12 @@ pub struct Gateway {
     pub identity: Arc<identity::Identity>,
     /// Pooled HTTP client to the upstreams.
     pub client: proxy::Client,
+    /// Calls, latencies and refusals, for `/metrics`.
+    pub metrics: Arc<GatewayMetrics>,
+    /// Whether the database answered lately.
+    pub database: health::DbWatch,
+    /// How changes of other nodes reach this one.
+    pub feed: feed::Feed,
     pub options: Options,
 }
 
@@ -110,6 +120,7 @@ impl Gateway {
             quotas.clone(),
             options.flush_every,
         );
+        let database = health::DbWatch::spawn(db.clone());
         Ok(Self {
             db,
             clock,
@@ -120,6 +131,9 @@ impl Gateway {
             usage,
             identity: Arc::new(identity),
             client: proxy::client(),
+            metrics: Arc::default(),
+            database,
+            feed: feed::Feed::in_process(),
             options,
         })
     }
@@ -139,17 +153,73 @@ impl Gateway {
         Router::new()
             .route("/healthz", get(healthz))
             .route("/.well-known/jwks.json", get(jwks))
+            .route("/metrics", get(metrics))
             .fallback(handle)
             .with_state(Arc::new(self))
     }
 }
 
+/// The gateway's health. It keeps serving from memory when the database
+/// or Redis is down, so it answers 200 and says `degraded`, with what is
+/// missing: load balancers keep sending calls, operators see the outage.
 async fn healthz(State(gw): State<Arc<Gateway>>) -> Response {
-    // The gateway keeps serving from memory when the database is down, so it
-    // stays healthy (200) and reports the database separately.
-    health::report(&gw.db, "gateway", true)
-        .await
-        .into_response()
+    let gauges = gauges(&gw);
+    let degraded = gauges.degraded();
+    let body = serde_json::json!({
+        "status": if degraded { "degraded" } else { "ok" },
+        "component": "gateway",
+        "version": env!("CARGO_PKG_VERSION"),
+        "database": {
+            "backend": gw.db.backend().as_str(),
+            "reachable": gauges.database_up,
+        },
+        "changes": {
+            "feed": gw.feed.state().as_str(),
+            "snapshot_age_seconds": gauges.snapshot_age_seconds,
+        },
+        "usage": {
+            "pending_rows": gauges.usage_pending,
+            "dropped": gauges.usage_dropped,
+        },
+        "limits": match gauges.redis {
+            Some(redis) => serde_json::json!({
+                "shared": if redis.up { "redis" } else { "local-share" },
+                "redis_reachable": redis.up,
+                "live_nodes": redis.live_nodes,
+            }),
+            None => serde_json::json!({ "shared": "none" }),
+        },
+    });
+    axum::Json(body).into_response()
+}
+
+/// The gauges of this gateway's state, read now.
+pub fn gauges(gw: &Gateway) -> Gauges {
+    let now = gw.clock.now();
+    let (keys, subscriptions) = gw.snapshot.counts();
+    Gauges {
+        keys,
+        subscriptions,
+        routes: gw.routes.len(),
+        usage_dropped: gw.usage.dropped(),
+        usage_pending: gw.usage.pending_rows(),
+        database_up: gw.database.is_up(),
+        snapshot_age_seconds: gw.snapshot.age_seconds(now),
+        snapshot_loaded_at: gw.snapshot.loaded_at(),
+        redis: None,
+    }
+}
+
+async fn metrics(
+    State(gw): State<Arc<Gateway>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: axum::http::HeaderMap,
+) -> Response {
+    if !gw.options.metrics.allows(peer, &headers) {
+        return gw.options.metrics.refusal();
+    }
+    let page = gw.metrics.render(&gauges(&gw));
+    page.into_response()
 }
 
 /// The public keys that verify the identity tokens sent to upstreams.
@@ -179,6 +249,8 @@ async fn handle(
         Err(refusal) => refusal.respond(ctx.path.clone(), ctx.request_id.clone()),
     };
     ctx.record(response.status(), &gw.usage);
+    gw.metrics
+        .observe(response.status().as_u16(), ctx.started.elapsed());
     response
 }
 
@@ -253,12 +325,15 @@ fn limit(
 ) -> Result<(), Refusal> {
     let api_id = route.api.api_id;
     gw.rates.check(key.key_id, api_id, &grant.limits, verdict);
+    let by_rate = verdict.retry_after.is_some();
     gw.quotas
         .check_and_count(key.key_id, api_id, &grant.limits, gw.clock.now(), verdict);
-    match verdict.retry_after {
-        Some(_) => Err(Refusal::rate_limited(verdict)),
-        None => Ok(()),
+    if verdict.retry_after.is_none() {
+        return Ok(());
     }
+    gw.metrics
+        .limited(if by_rate { Limit::Rate } else { Limit::Quota });
+    Err(Refusal::rate_limited(verdict))
 }
 
 fn identity_token(

@@ -22,6 +22,10 @@ pub struct Cli {
 pub enum Command {
     /// Run the portal and the gateway in one process.
     Serve,
+    /// Run a gateway node alone (no portal), for a cluster: many gateway
+    /// nodes and `serve` nodes share one PostgreSQL (--database-url) and
+    /// one Redis (--redis-url). See README.md, "Running a cluster".
+    Gateway,
     /// Apply database migrations, then exit.
     Migrate,
     /// Import an OpenAPI document (JSON or YAML; OpenAPI 3.0, 3.1 or
@@ -210,6 +214,16 @@ pub struct Config {
         global = true
     )]
     pub mail_from: String,
+
+    /// The bearer token that Prometheus presents to read `/metrics` on
+    /// either listener. Without it, metrics are served to loopback only.
+    #[arg(
+        long,
+        env = "PORTICO_METRICS_TOKEN",
+        global = true,
+        hide_env_values = true
+    )]
+    pub metrics_token: Option<String>,
 }
 
 impl Config {
@@ -240,6 +254,7 @@ impl Config {
             keys_dir: None,
             smtp_url: None,
             mail_from: "Portico <portico@localhost>".into(),
+            metrics_token: None,
         }
     }
 }
