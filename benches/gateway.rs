@@ -16,6 +16,10 @@
 //!    approved subscription each), over one holding only the bench's key.
 //! 3. Rate-limit accuracy: `BURST` calls at once with a key whose plan
 //!    allows `RATE` per second; how many passed.
+//! 4. The cluster's limiter: when redis-server is installed, a second
+//!    gateway with `--redis-url` (rates and quotas in Redis, one script call
+//!    per request) joins the interleaved rounds, and its figures are set
+//!    against the in-memory limiter's.
 //!
 //! Every server listens on 127.0.0.1 on a free port and is stopped by its
 //! PID at the end. The last line reads
@@ -88,8 +92,30 @@ async fn run(portico: &Path) -> Result<()> {
     db.migrate().await?;
     let keys = seed(&db, upstream_port, 0).await?;
     db.close().await;
-    let gateway = Portico::start(portico, &data, &url)?;
+    let gateway = Portico::start(portico, &data, &url, None)?;
     gateway.wait_ready().await?;
+
+    // The same with the limits in Redis, when Redis is installed.
+    let redis = Redis::start(dir.path())?;
+    let shared = match &redis {
+        Some(redis) => {
+            let data = dir.path().join("portico-redis");
+            std::fs::create_dir_all(&data)?;
+            let url = portico::db::sqlite_url(&data.join("portico.db"));
+            let db = Db::connect(&url).await?;
+            db.migrate().await?;
+            let keys = seed(&db, upstream_port, 0).await?;
+            db.close().await;
+            let server = Portico::start(portico, &data, &url, Some(&redis.url()))?;
+            server.wait_ready().await?;
+            let url = format!("http://127.0.0.1:{}/bench/echo/items", server.gateway_port);
+            Some((server, url, keys))
+        }
+        None => {
+            println!("redis-server is not installed: the Redis limiter is not measured");
+            None
+        }
+    };
 
     let gateway_url = format!("http://127.0.0.1:{}/bench/echo/items", gateway.gateway_port);
     let nginx_url = format!("http://127.0.0.1:{nginx_port}/bench/echo/items");
@@ -108,8 +134,17 @@ async fn run(portico: &Path) -> Result<()> {
     // ---- 1. Throughput and latency, interleaved.
     let mut gateway_runs = Vec::new();
     let mut nginx_runs = Vec::new();
+    let mut redis_runs = Vec::new();
     for round in 1..=ROUNDS {
         let g = wrk(&gateway_url, Some(&keys.high))?;
+        if let Some((_, url, keys)) = &shared {
+            let r = wrk(url, Some(&keys.high))?;
+            println!(
+                "round {round}: gateway with Redis limits {:.0} req/s p50 {:.3} ms p99 {:.3} ms ({} non-2xx)",
+                r.rps, r.p50_ms, r.p99_ms, r.non_2xx
+            );
+            redis_runs.push(r);
+        }
         let n = wrk(&nginx_url, None)?;
         println!(
             "round {round}: gateway {:.0} req/s p50 {:.3} ms p99 {:.3} ms ({} non-2xx); nginx {:.0} req/s p50 {:.3} ms p99 {:.3} ms",
@@ -140,9 +175,30 @@ async fn run(portico: &Path) -> Result<()> {
         g.p99_ms - n.p99_ms
     );
 
+    if !redis_runs.is_empty() {
+        let r = Run::median(&redis_runs);
+        println!(
+            "Redis limiter: {:.0} req/s, {:.2} of the in-memory limiter's; p50 {:.3} ms, p99 {:.3} ms ({:+.3} ms against in-memory); {} non-2xx",
+            r.rps,
+            r.rps / g.rps,
+            r.p50_ms,
+            r.p99_ms,
+            r.p99_ms - g.p99_ms,
+            r.non_2xx
+        );
+    }
+
     // ---- 3. Rate-limit accuracy.
     let passed = burst(&check, &gateway_url, &keys.limited).await?;
     println!("rate limit: {BURST} calls at once against {RATE}/s: {passed} passed (limit {RATE}, plus what refills during the burst)");
+    if let Some((server, url, keys)) = &shared {
+        let shared_passed = burst(&check, url, &keys.limited).await?;
+        println!("rate limit in Redis: {BURST} calls at once against {RATE}/s: {shared_passed} passed");
+        let (rss, _) = server.memory_mb()?;
+        println!("gateway with Redis limits after the load: rss {rss:.1} MB");
+    }
+    drop(shared);
+    drop(redis);
     let (gateway_rss, gateway_hwm) = gateway.memory_mb()?;
     println!("gateway after the load: rss {gateway_rss:.1} MB, peak {gateway_hwm:.1} MB");
     drop(gateway);
@@ -281,7 +337,7 @@ async fn measure_rss(
     db.migrate().await?;
     let keys = seed(&db, upstream_port, extra).await?;
     db.close().await;
-    let server = Portico::start(portico, &data, &url)?;
+    let server = Portico::start(portico, &data, &url, None)?;
     server.wait_ready().await?;
     let url = format!("http://127.0.0.1:{}/bench/echo/items", server.gateway_port);
     let response = reqwest::Client::new()
@@ -417,11 +473,20 @@ struct Portico {
 }
 
 impl Portico {
-    fn start(binary: &Path, data: &Path, database_url: &str) -> Result<Self> {
+    fn start(
+        binary: &Path,
+        data: &Path,
+        database_url: &str,
+        redis_url: Option<&str>,
+    ) -> Result<Self> {
         let portal_port = free_port()?;
         let gateway_port = free_port()?;
         let log = std::fs::File::create(data.join("portico.log"))?;
-        let child = Command::new(binary)
+        let mut command = Command::new(binary);
+        if let Some(url) = redis_url {
+            command.env("PORTICO_REDIS_URL", url);
+        }
+        let child = command
             .arg("serve")
             .env_remove("RUST_LOG")
             .env("PORTICO_DATA_DIR", data)
@@ -473,6 +538,41 @@ impl Portico {
 }
 
 impl Drop for Portico {
+    fn drop(&mut self) {
+        stop(&mut self.child);
+    }
+}
+
+/// A Redis without persistence, when redis-server is installed.
+struct Redis {
+    child: Child,
+    port: u16,
+}
+
+impl Redis {
+    fn start(dir: &Path) -> Result<Option<Self>> {
+        let Some(binary) = which("redis-server") else {
+            return Ok(None);
+        };
+        let port = free_port()?;
+        let child = Command::new(binary)
+            .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
+            .args(["--save", "", "--appendonly", "no"])
+            .arg("--dir")
+            .arg(dir)
+            .stdout(Stdio::null())
+            .spawn()
+            .context("starting redis-server")?;
+        std::thread::sleep(Duration::from_millis(300));
+        Ok(Some(Self { child, port }))
+    }
+
+    fn url(&self) -> String {
+        format!("redis://127.0.0.1:{}/", self.port)
+    }
+}
+
+impl Drop for Redis {
     fn drop(&mut self) {
         stop(&mut self.child);
     }
