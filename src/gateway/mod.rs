@@ -17,6 +17,7 @@ pub mod proxy;
 pub mod quota;
 pub mod respond;
 pub mod routes;
+pub mod shared_limits;
 pub mod snapshot;
 pub mod usage;
 
@@ -41,6 +42,7 @@ use limits::{RateLimits, Verdict};
 use quota::Quotas;
 use respond::Refusal;
 use routes::{AccessMode, Matched, RouteTable};
+use shared_limits::SharedLimits;
 use snapshot::{Grant, KeyEntry, Snapshot};
 use usage::UsageSink;
 
@@ -57,6 +59,9 @@ pub struct Options {
     pub keys_dir: PathBuf,
     /// The gateway's public base URL: the identity token's issuer.
     pub issuer: String,
+    /// Redis, where a cluster's gateway nodes share rate limits and quotas;
+    /// `None`: this node limits alone, in memory.
+    pub redis_url: Option<String>,
 }
 
 /// What every gateway request needs, cheap to clone.
@@ -74,6 +79,9 @@ pub struct Gateway {
     pub rates: RateLimits,
     /// Daily and monthly quotas per (key, API).
     pub quotas: Quotas,
+    /// The limits shared with the cluster's other nodes in Redis, when
+    /// configured; they fall back on `rates` and `quotas`.
+    pub shared: Option<SharedLimits>,
     /// Where each call is recorded.
     pub usage: UsageSink,
     /// Signs the consumer's identity for upstreams.
@@ -101,6 +109,11 @@ impl Gateway {
         )
         .await?;
         quotas.load(&stored, now);
+        let rates = RateLimits::default();
+        let shared = match &options.redis_url {
+            Some(url) => Some(SharedLimits::connect(url, rates.clone(), quotas.clone()).await?),
+            None => None,
+        };
         let (keys, grants) = snapshot.counts();
         tracing::info!(keys, subscriptions = grants, "gateway snapshot loaded");
         let identity = identity::Identity::load_or_generate(&options.keys_dir, &options.issuer)?;
@@ -115,8 +128,9 @@ impl Gateway {
             clock,
             routes,
             snapshot,
-            rates: RateLimits::default(),
+            rates,
             quotas,
+            shared,
             usage,
             identity: Arc::new(identity),
             client: proxy::client(),
@@ -147,9 +161,16 @@ impl Gateway {
 async fn healthz(State(gw): State<Arc<Gateway>>) -> Response {
     // The gateway keeps serving from memory when the database is down, so it
     // stays healthy (200) and reports the database separately.
-    health::report(&gw.db, "gateway", true)
-        .await
-        .into_response()
+    let (status, axum::Json(mut body)) = health::report(&gw.db, "gateway", true).await;
+    if let Some(shared) = &gw.shared {
+        body["rate_limits"] = serde_json::json!({
+            "shared": shared.is_up(),
+            "redis": if shared.is_up() { "ok" } else { "unreachable" },
+            "live_nodes": shared.live_nodes(),
+            "fallback_calls": shared.fallback_calls(),
+        });
+    }
+    (status, axum::Json(body)).into_response()
 }
 
 /// The public keys that verify the identity tokens sent to upstreams.
@@ -195,7 +216,7 @@ async fn process(
         let key = auth::authenticate(&gw.snapshot, request.headers(), now)?;
         ctx.key = Some(key);
         let grant = authorise(gw, &key, &route)?;
-        limit(gw, &key, &route, &grant, &mut verdict)?;
+        limit(gw, &key, &route, &grant, &mut verdict).await?;
         token = Some(identity_token(gw, &key, &route, &grant, ctx.at)?);
     }
     let how = proxy::Forwarding {
@@ -243,8 +264,9 @@ fn authorise(gw: &Gateway, key: &KeyEntry, route: &Matched) -> Result<Arc<Grant>
     })
 }
 
-/// Limit: the plan's rates, then its quotas; over either, 429.
-fn limit(
+/// Limit: the plan's rates, then its quotas; over either, 429. Shared with
+/// the other nodes in Redis when configured, else on this node alone.
+async fn limit(
     gw: &Gateway,
     key: &KeyEntry,
     route: &Matched,
@@ -252,9 +274,19 @@ fn limit(
     verdict: &mut Verdict,
 ) -> Result<(), Refusal> {
     let api_id = route.api.api_id;
-    gw.rates.check(key.key_id, api_id, &grant.limits, verdict);
-    gw.quotas
-        .check_and_count(key.key_id, api_id, &grant.limits, gw.clock.now(), verdict);
+    let now = gw.clock.now();
+    match &gw.shared {
+        Some(shared) => {
+            shared
+                .check(key.key_id, api_id, &grant.limits, now, verdict)
+                .await
+        }
+        None => {
+            gw.rates.check(key.key_id, api_id, &grant.limits, verdict);
+            gw.quotas
+                .check_and_count(key.key_id, api_id, &grant.limits, now, verdict);
+        }
+    }
     match verdict.retry_after {
         Some(_) => Err(Refusal::rate_limited(verdict)),
         None => Ok(()),

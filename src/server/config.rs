@@ -210,6 +210,18 @@ pub struct Config {
         global = true
     )]
     pub mail_from: String,
+
+    /// Redis, where the gateway nodes of a cluster share rate limits and
+    /// quotas: `redis://HOST:PORT/`. Without it each gateway limits alone,
+    /// in memory. If Redis becomes unreachable, each node decides with its
+    /// share of the limits until it answers again.
+    #[arg(
+        long,
+        env = "PORTICO_REDIS_URL",
+        global = true,
+        hide_env_values = true
+    )]
+    pub redis_url: Option<String>,
 }
 
 impl Config {
@@ -240,6 +252,7 @@ impl Config {
             keys_dir: None,
             smtp_url: None,
             mail_from: "Portico <portico@localhost>".into(),
+            redis_url: None,
         }
     }
 }

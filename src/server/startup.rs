@@ -236,6 +236,7 @@ fn gateway_options(config: &Config, issuer: &str) -> crate::gateway::Options {
             .clone()
             .unwrap_or_else(|| config.data_dir.join("keys")),
         issuer: issuer.to_owned(),
+        redis_url: config.redis_url.clone(),
     }
 }
 

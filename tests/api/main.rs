@@ -15,6 +15,7 @@ mod cli;
 mod developer_api;
 mod developer_api_input;
 mod gateway;
+mod gateway_cluster_limits;
 mod gateway_keys;
 mod gateway_limits;
 mod gateway_support;
