@@ -215,12 +215,7 @@ pub struct Config {
     /// quotas: `redis://HOST:PORT/`. Without it each gateway limits alone,
     /// in memory. If Redis becomes unreachable, each node decides with its
     /// share of the limits until it answers again.
-    #[arg(
-        long,
-        env = "PORTICO_REDIS_URL",
-        global = true,
-        hide_env_values = true
-    )]
+    #[arg(long, env = "PORTICO_REDIS_URL", global = true, hide_env_values = true)]
     pub redis_url: Option<String>,
 }
 

@@ -72,7 +72,10 @@ async fn a_gateway_on_redis_shares_quotas_and_rides_out_an_outage() {
         statuses.push(call(&app, GATEWAY_PATH, &dev.key).await.status().as_u16());
     }
     let passed = statuses.iter().filter(|&&s| s == 200).count();
-    assert!(statuses.iter().all(|&s| s == 200 || s == 429), "{statuses:?}");
+    assert!(
+        statuses.iter().all(|&s| s == 200 || s == 429),
+        "{statuses:?}"
+    );
     assert!((5..=12).contains(&passed), "{statuses:?}");
     let health = rate_limits_health(&app).await;
     assert_eq!(health["shared"], false, "{health}");
@@ -83,7 +86,10 @@ async fn a_gateway_on_redis_shares_quotas_and_rides_out_an_outage() {
     redis.run();
     let back = Instant::now();
     while rate_limits_health(&app).await["shared"] != true {
-        assert!(back.elapsed() < Duration::from_secs(3), "Redis never came back");
+        assert!(
+            back.elapsed() < Duration::from_secs(3),
+            "Redis never came back"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     let fallback = rate_limits_health(&app).await["fallback_calls"].clone();
@@ -95,8 +101,7 @@ async fn a_gateway_on_redis_shares_quotas_and_rides_out_an_outage() {
 async fn a_malformed_redis_url_stops_the_start() {
     let dir = tempfile::tempdir().unwrap();
     let database = fresh_database(Backend::Sqlite, &dir).await;
-    let mut config =
-        portico::server::config::Config::for_tests(dir.path().to_path_buf(), database);
+    let mut config = portico::server::config::Config::for_tests(dir.path().to_path_buf(), database);
     config.redis_url = Some("http://not-redis".into());
     let Err(err) = portico::server::startup::Application::build(config).await else {
         panic!("a malformed Redis URL must not start");

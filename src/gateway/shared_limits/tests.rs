@@ -106,7 +106,9 @@ async fn minute_limits_are_shared() {
         assert_eq!(minute.reset, 12 * (n + 1), "one call back every 12 s");
     }
     let refused = call(&b, &limits).await;
-    let wait = refused.retry_after.expect("the sixth call in a minute is refused");
+    let wait = refused
+        .retry_after
+        .expect("the sixth call in a minute is refused");
     assert!((11..=12).contains(&wait), "{wait}");
     assert_eq!(policy(&refused, "minute").remaining, 0);
     assert_eq!(call(&a, &limits).await.retry_after, Some(wait));
@@ -153,10 +155,17 @@ async fn a_daily_quota_is_shared_and_seeded_from_the_local_count() {
     }
     // Each node counted its own passing call for the durable flush.
     let flushed = quotas.take_unflushed(now);
-    let day = flushed.iter().find(|r| r.period == "day").expect("a day row");
+    let day = flushed
+        .iter()
+        .find(|r| r.period == "day")
+        .expect("a day row");
     assert_eq!(day.used, 1);
     let flushed_b = b.inner.quotas.take_unflushed(now);
-    assert_eq!(flushed_b.iter().map(|r| r.used).sum::<i64>(), 2, "day and month");
+    assert_eq!(
+        flushed_b.iter().map(|r| r.used).sum::<i64>(),
+        2,
+        "day and month"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -201,7 +210,11 @@ async fn refused_calls_consume_nothing() {
     assert_eq!(policy(&rate_refused, "second").remaining, 0);
     assert_eq!(policy(&rate_refused, "day").remaining, 6);
     let again = call(&a, &raised).await;
-    assert_eq!(policy(&again, "day").remaining, 6, "the refused call left no trace");
+    assert_eq!(
+        policy(&again, "day").remaining,
+        6,
+        "the refused call left no trace"
+    );
 }
 
 /// The local path's verdicts for the same sequence of calls.
@@ -286,11 +299,18 @@ async fn redis_stopped_means_local_shares_then_shared_again() {
     server.run();
     let back = Instant::now();
     until_all_live(&[&a, &b]).await;
-    assert!(back.elapsed() < Duration::from_millis(2500), "{:?}", back.elapsed());
+    assert!(
+        back.elapsed() < Duration::from_millis(2500),
+        "{:?}",
+        back.elapsed()
+    );
     let (passed, took) = burst(&[&a, &b], 30, per_second(10)).await;
     let allowed = 10 + (took.as_millis() / 100) as usize;
     assert!((10..=allowed).contains(&passed), "{passed} in {took:?}");
-    assert_eq!((a.fallback_calls(), b.fallback_calls()), (fallback_a, fallback_b));
+    assert_eq!(
+        (a.fallback_calls(), b.fallback_calls()),
+        (fallback_a, fallback_b)
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -312,6 +332,9 @@ async fn an_unreachable_redis_at_start_is_not_an_error_but_a_bad_url_is() {
     assert_eq!(lone.live_nodes(), 1);
     let (passed, took) = burst(&[&lone], 12, per_second(10)).await;
     let allowed = 10 + (took.as_millis() / 100) as usize;
-    assert!((10..=allowed).contains(&passed), "alone, the whole limit: {passed} in {took:?}");
+    assert!(
+        (10..=allowed).contains(&passed),
+        "alone, the whole limit: {passed} in {took:?}"
+    );
     assert_eq!(lone.fallback_calls(), 12);
 }
