@@ -38,30 +38,23 @@
 //! the plan during an outage. After Redis loses its data, a quota restarts
 //! from one node's view of the database, which misses the other nodes'
 //! calls since their last flush. The keys of a (key, API) are built inside
-//! the script, so it runs on one Redis (or a primary), not Redis Cluster.
+//! the script, so it runs on one Redis (or a primary), not Redis Cluster;
+//! Redis 5 or later (scripts that call `TIME` replicate their effects).
 
-use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
-use std::sync::{Arc, RwLock, Weak};
-use std::time::Duration;
+mod link;
+
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
 
 use anyhow::Context as _;
-use redis::aio::MultiplexedConnection;
-use redis::{AsyncConnectionConfig, Client, RedisError, Script};
+use redis::{Client, Script};
 use time::OffsetDateTime;
 
 use super::limits::{PolicyState, RateLimits, Verdict};
 use super::quota::Quotas;
 use super::snapshot::Limits;
-
-/// How long a call waits for Redis before deciding locally.
-pub const RESPONSE_TIMEOUT: Duration = Duration::from_millis(100);
-/// How long connecting to Redis may take (the heartbeat's attempts).
-const CONNECT_TIMEOUT: Duration = Duration::from_millis(250);
-/// How often a node says it is alive (and retries a lost Redis).
-const HEARTBEAT_EVERY: Duration = Duration::from_secs(1);
-/// A node not heard of for this long is not counted in the shares.
-const LIVE_FOR_MS: u64 = 5_000;
-const NODES_KEY: &str = "portico:nodes";
+pub use link::RESPONSE_TIMEOUT;
+use link::{is_unreachable, run_heartbeat, Link};
 
 /// A clonable handle on the shared limits of this node.
 #[derive(Clone)]
@@ -70,20 +63,11 @@ pub struct SharedLimits {
 }
 
 struct Inner {
-    client: Client,
-    /// This node's member in `portico:nodes`.
-    node_id: String,
-    /// The connection, with the generation it was made in; `None` while down.
-    connection: RwLock<Option<(u64, MultiplexedConnection)>>,
-    generation: AtomicU64,
-    up: AtomicBool,
-    /// Whether Redis ever answered (for the wording of the log).
-    ever_up: AtomicBool,
-    live_nodes: AtomicU32,
+    /// The heartbeat task holds it weakly: it ends with the last handle.
+    link: Arc<Link>,
     fallback_calls: AtomicU64,
     script_failed: AtomicBool,
     limit: Script,
-    heartbeat: Script,
     /// The local limiters: the fallback, and the quota counts to flush.
     rates: RateLimits,
     quotas: Quotas,
@@ -103,41 +87,35 @@ impl SharedLimits {
     /// starts in the fallback and keeps trying.
     pub async fn connect(url: &str, rates: RateLimits, quotas: Quotas) -> anyhow::Result<Self> {
         let client = Client::open(url).context(
-            "--redis-url (PORTICO_REDIS_URL) is not a valid Redis URL: use redis://HOST:PORT/ or redis://:PASSWORD@HOST:PORT/DB",
+            "--redis-url (PORTICO_REDIS_URL) is not a Redis URL this build accepts: use redis://HOST:PORT/ or redis://:PASSWORD@HOST:PORT/DB (rediss:// is not built in)",
         )?;
-        let inner = Arc::new(Inner {
-            client,
-            node_id: uuid::Uuid::new_v4().simple().to_string(),
-            connection: RwLock::new(None),
-            generation: AtomicU64::new(0),
-            up: AtomicBool::new(false),
-            ever_up: AtomicBool::new(false),
-            live_nodes: AtomicU32::new(1),
-            fallback_calls: AtomicU64::new(0),
-            script_failed: AtomicBool::new(false),
-            limit: Script::new(include_str!("shared_limits/limit.lua")),
-            heartbeat: Script::new(include_str!("shared_limits/heartbeat.lua")),
-            rates,
-            quotas,
-        });
-        inner.beat().await;
-        if !inner.up.load(Ordering::Acquire) {
+        let link = Arc::new(Link::new(client));
+        link.beat().await;
+        if !link.is_up() {
             tracing::warn!(
                 "Redis is unreachable at start: rate limits and quotas are decided on this node with its share until it answers"
             );
         }
-        tokio::spawn(run_heartbeat(Arc::downgrade(&inner)));
+        tokio::spawn(run_heartbeat(Arc::downgrade(&link)));
+        let inner = Arc::new(Inner {
+            link,
+            fallback_calls: AtomicU64::new(0),
+            script_failed: AtomicBool::new(false),
+            limit: Script::new(include_str!("shared_limits/limit.lua")),
+            rates,
+            quotas,
+        });
         Ok(Self { inner })
     }
 
     /// Whether calls are decided in Redis now.
     pub fn is_up(&self) -> bool {
-        self.inner.up.load(Ordering::Acquire)
+        self.inner.link.is_up()
     }
 
     /// The live gateway nodes last seen in Redis (1 if never seen).
     pub fn live_nodes(&self) -> u32 {
-        self.inner.live_nodes.load(Ordering::Acquire).max(1)
+        self.inner.link.live_nodes()
     }
 
     /// Calls decided on this node because Redis was down.
@@ -219,16 +197,6 @@ fn quota_arg(n: Option<u64>) -> i64 {
 }
 
 impl Inner {
-    fn current(&self) -> Option<(u64, MultiplexedConnection)> {
-        if !self.up.load(Ordering::Acquire) {
-            return None;
-        }
-        self.connection
-            .read()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .clone()
-    }
-
     /// The script's answer, or `None` when the call must be decided locally.
     async fn check_shared(
         &self,
@@ -237,7 +205,7 @@ impl Inner {
         limits: &Limits,
         now: OffsetDateTime,
     ) -> Option<Vec<(State, u64, u64)>> {
-        let (generation, mut connection) = self.current()?;
+        let (generation, mut connection) = self.link.current()?;
         let (day, day_used, month, month_used) = self.quotas.seeds(key_id, api_id, now);
         let mut invocation = self.limit.key(format!("portico:rl:{key_id}:{api_id}"));
         invocation
@@ -257,7 +225,7 @@ impl Inner {
         match result {
             Ok(Ok(values)) if values.len() == 12 => Some(
                 values
-                    .chunks(3)
+                    .chunks_exact(3)
                     .map(|c| {
                         let state = match c[0] {
                             1 => State::Passed,
@@ -274,7 +242,7 @@ impl Inner {
                 None
             }
             Ok(Err(err)) if is_unreachable(&err) => {
-                self.mark_down(generation, &err.to_string());
+                self.link.mark_down(generation, &err.to_string());
                 None
             }
             Ok(Err(err)) => {
@@ -282,7 +250,7 @@ impl Inner {
                 None
             }
             Err(_) => {
-                self.mark_down(generation, "no answer in time");
+                self.link.mark_down(generation, "no answer in time");
                 None
             }
         }
@@ -297,120 +265,6 @@ impl Inner {
                 "the shared rate-limit script failed: calls are decided on this node"
             );
         }
-    }
-
-    /// Drops the connection of this generation (not a newer one) and logs
-    /// the loss once.
-    fn mark_down(&self, generation: u64, reason: &str) {
-        let mut connection = self
-            .connection
-            .write()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        if connection.as_ref().map(|(g, _)| *g) != Some(generation) {
-            return;
-        }
-        *connection = None;
-        if self.up.swap(false, Ordering::AcqRel) {
-            tracing::warn!(
-                error = reason,
-                live_nodes = self.live_nodes.load(Ordering::Acquire),
-                "Redis lost: rate limits and quotas are decided on this node with its share until it answers"
-            );
-        }
-    }
-
-    /// One heartbeat: connects when there is no connection, announces this
-    /// node, learns the live nodes, and marks Redis up or down.
-    async fn beat(&self) {
-        let existing = self
-            .connection
-            .read()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .clone();
-        let (generation, mut connection) = match existing {
-            Some(found) => found,
-            None => match self.open().await {
-                Ok(opened) => opened,
-                Err(_) => return,
-            },
-        };
-        let answer = tokio::time::timeout(
-            RESPONSE_TIMEOUT * 5,
-            self.heartbeat
-                .key(NODES_KEY)
-                .arg(&self.node_id)
-                .arg(LIVE_FOR_MS)
-                .invoke_async::<u32>(&mut connection),
-        )
-        .await;
-        match answer {
-            Ok(Ok(nodes)) => {
-                self.live_nodes.store(nodes.max(1), Ordering::Release);
-                self.mark_up(generation, connection);
-            }
-            Ok(Err(err)) => self.mark_down(generation, &err.to_string()),
-            Err(_) => self.mark_down(generation, "no answer in time"),
-        }
-    }
-
-    async fn open(&self) -> Result<(u64, MultiplexedConnection), RedisError> {
-        let config = AsyncConnectionConfig::new()
-            .set_connection_timeout(CONNECT_TIMEOUT)
-            .set_response_timeout(RESPONSE_TIMEOUT);
-        let connection = self
-            .client
-            .get_multiplexed_async_connection_with_config(&config)
-            .await?;
-        let generation = self.generation.fetch_add(1, Ordering::AcqRel) + 1;
-        Ok((generation, connection))
-    }
-
-    fn mark_up(&self, generation: u64, connection: MultiplexedConnection) {
-        {
-            let mut current = self
-                .connection
-                .write()
-                .unwrap_or_else(|poisoned| poisoned.into_inner());
-            match current.as_ref() {
-                Some((g, _)) if *g == generation => {}
-                Some(_) => return,
-                None => *current = Some((generation, connection)),
-            }
-        }
-        if !self.up.swap(true, Ordering::AcqRel) {
-            let nodes = self.live_nodes.load(Ordering::Acquire);
-            if self.ever_up.swap(true, Ordering::AcqRel) {
-                tracing::info!(
-                    live_nodes = nodes,
-                    "Redis is back: rate limits and quotas are shared again"
-                );
-            } else {
-                tracing::info!(
-                    live_nodes = nodes,
-                    "rate limits and quotas are shared in Redis"
-                );
-            }
-        }
-    }
-}
-
-fn is_unreachable(err: &RedisError) -> bool {
-    err.is_io_error()
-        || err.is_timeout()
-        || err.is_connection_dropped()
-        || err.is_connection_refusal()
-        || err.is_unrecoverable_error()
-}
-
-/// Beats every second for as long as a handle of the node exists.
-async fn run_heartbeat(inner: Weak<Inner>) {
-    let mut every = tokio::time::interval(HEARTBEAT_EVERY);
-    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    every.tick().await;
-    loop {
-        every.tick().await;
-        let Some(inner) = inner.upgrade() else { return };
-        inner.beat().await;
     }
 }
 
