@@ -61,7 +61,9 @@ async fn burst(nodes: &[&SharedLimits], count: usize, limits: Limits) -> (usize,
     for handle in handles {
         passed += usize::from(handle.await.expect("a call").retry_after.is_none());
     }
-    (passed, started.elapsed())
+    let took = started.elapsed();
+    eprintln!("{passed} of {count} calls passed in {took:?}");
+    (passed, took)
 }
 
 fn per_second(n: u32) -> Limits {
