@@ -24,6 +24,8 @@ pub mod demo;
 #[cfg(feature = "ssr")]
 pub mod gateway;
 #[cfg(feature = "ssr")]
+pub mod metrics;
+#[cfg(feature = "ssr")]
 pub mod reference;
 #[cfg(feature = "ssr")]
 pub mod rest;

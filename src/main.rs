@@ -11,6 +11,7 @@ async fn main() -> std::process::ExitCode {
     telemetry::init();
     let result = match cli.command {
         Command::Serve => serve(cli.config).await,
+        Command::Gateway => gateway(cli.config).await,
         Command::Migrate => migrate(cli.config).await,
         Command::Import(args) => import(cli.config, args).await,
         Command::Member(args) => member(cli.config, args).await,
@@ -28,6 +29,17 @@ async fn main() -> std::process::ExitCode {
 
 async fn serve(config: portico::server::config::Config) -> anyhow::Result<()> {
     let app = Application::build(config).await?;
+    app.run_until_stopped(shutdown_signal()).await
+}
+
+async fn gateway(config: portico::server::config::Config) -> anyhow::Result<()> {
+    let backend = portico::db::Backend::from_url(&config.database_url())?;
+    if config.database_url.is_none() || backend != portico::db::Backend::Postgres {
+        anyhow::bail!(
+            "a gateway node shares the portal's PostgreSQL database, from which it hears every change: give it with --database-url postgres://... (or PORTICO_DATABASE_URL)"
+        );
+    }
+    let app = Application::build_gateway(config).await?;
     app.run_until_stopped(shutdown_signal()).await
 }
 

@@ -36,13 +36,16 @@ pub enum Change {
     Routes,
 }
 
-/// The in-process bus: applies changes to this node's gateway state.
+/// The bus: applies changes to this node's gateway state and, on
+/// PostgreSQL, sends them to the other nodes (see [`super::feed`]).
 #[derive(Clone)]
 pub struct Changes {
     db: Db,
     clock: Clock,
     routes: RouteTable,
     snapshot: Snapshot,
+    /// Send each change on the cluster's feed too (PostgreSQL).
+    notify: bool,
     /// Changes are applied one at a time, so that an older read never
     /// overwrites a newer one.
     applying: Arc<tokio::sync::Mutex<()>>,
@@ -50,33 +53,83 @@ pub struct Changes {
 
 impl Changes {
     pub fn new(db: Db, clock: Clock, routes: RouteTable, snapshot: Snapshot) -> Self {
+        let notify = db.backend() == crate::db::Backend::Postgres;
         Self {
             db,
             clock,
             routes,
             snapshot,
+            notify,
             applying: Arc::default(),
         }
     }
 
-    /// Applies a committed change before returning. A failure is logged and
-    /// a full reload is tried in the background: the change stands in the
-    /// database, and the gateway must not keep an old key alive for long.
+    /// Applies a committed change before returning, and tells the other
+    /// nodes. A failure is logged and a full reload is tried in the
+    /// background: the change stands in the database, and the gateway must
+    /// not keep an old key alive for long.
     pub async fn publish(&self, change: Change) {
-        if let Err(err) = self.apply(&change).await {
+        self.apply_or_resync(&change).await;
+        if self.notify {
+            if let Err(err) = super::feed::notify(&self.db, &change).await {
+                tracing::warn!(
+                    error = format!("{err:#}"),
+                    ?change,
+                    "change not sent to the other nodes; retrying"
+                );
+                let db = self.db.clone();
+                tokio::spawn(async move {
+                    for _ in 0..30 {
+                        tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+                        if super::feed::notify(&db, &change).await.is_ok() {
+                            return;
+                        }
+                    }
+                    tracing::error!(?change, "change not sent to the other nodes for 30 s: they pick it up at their next resync");
+                });
+            }
+        }
+    }
+
+    /// Applies a change; when that fails, marks the snapshot stale and
+    /// reads everything again in the background.
+    pub async fn apply_or_resync(&self, change: &Change) {
+        if let Err(err) = self.apply(change).await {
             tracing::error!(
                 error = format!("{err:#}"),
                 ?change,
                 "gateway change not applied"
             );
-            let bus = self.clone();
-            tokio::spawn(async move {
-                tokio::time::sleep(std::time::Duration::from_secs(1)).await;
-                if let Err(err) = bus.reload_all().await {
-                    tracing::error!(error = format!("{err:#}"), "gateway snapshot not reloaded");
-                }
-            });
+            self.mark_stale();
+            self.resync_later();
         }
+    }
+
+    /// The snapshot may be missing changes from now on.
+    pub fn mark_stale(&self) {
+        self.snapshot.mark_stale(self.clock.now());
+    }
+
+    /// Reads everything again in the background, every second until it
+    /// succeeds (the database may be down).
+    pub fn resync_later(&self) {
+        let bus = self.clone();
+        tokio::spawn(async move {
+            let mut wait = std::time::Duration::from_secs(1);
+            loop {
+                tokio::time::sleep(wait).await;
+                match bus.reload_all().await {
+                    Ok(()) => return,
+                    Err(err) => {
+                        tracing::warn!(
+                            error = format!("{err:#}"),
+                            "gateway snapshot not reloaded; retrying"
+                        );
+                        wait = (wait * 2).min(std::time::Duration::from_secs(30));
+                    }
+                }
+            }
+        });
     }
 
     /// Reads what the change names again into the snapshot or route table.
@@ -125,6 +178,7 @@ impl Changes {
             .reload_grants(&self.db, GrantFilter::All)
             .await?;
         self.routes.reload(&self.db).await?;
+        self.snapshot.mark_loaded(self.clock.now());
         Ok(())
     }
 }

@@ -11,6 +11,7 @@
 pub mod auth;
 pub mod changes;
 pub mod context;
+pub mod feed;
 pub mod identity;
 pub mod limits;
 pub mod proxy;
@@ -33,6 +34,7 @@ use axum::routing::get;
 use axum::Router;
 
 use crate::db::Db;
+use crate::metrics::gateway::{GatewayMetrics, Gauges, Limit, RedisGauges};
 use crate::server::clock::Clock;
 use crate::server::health;
 use crate::server::problem::Problem;
@@ -62,6 +64,8 @@ pub struct Options {
     /// Redis, where a cluster's gateway nodes share rate limits and quotas;
     /// `None`: this node limits alone, in memory.
     pub redis_url: Option<String>,
+    /// Who may read `/metrics` (loopback only, or a bearer token).
+    pub metrics: crate::metrics::Access,
 }
 
 /// What every gateway request needs, cheap to clone.
@@ -88,6 +92,12 @@ pub struct Gateway {
     pub identity: Arc<identity::Identity>,
     /// Pooled HTTP client to the upstreams.
     pub client: proxy::Client,
+    /// Calls, latencies and refusals, for `/metrics`.
+    pub metrics: Arc<GatewayMetrics>,
+    /// Whether the database answered lately.
+    pub database: health::DbWatch,
+    /// How changes of other nodes reach this one.
+    pub feed: feed::Feed,
     pub options: Options,
 }
 
@@ -123,6 +133,7 @@ impl Gateway {
             quotas.clone(),
             options.flush_every,
         );
+        let database = health::DbWatch::spawn(db.clone());
         Ok(Self {
             db,
             clock,
@@ -134,6 +145,9 @@ impl Gateway {
             usage,
             identity: Arc::new(identity),
             client: proxy::client(),
+            metrics: Arc::default(),
+            database,
+            feed: feed::Feed::in_process(),
             options,
         })
     }
@@ -153,24 +167,78 @@ impl Gateway {
         Router::new()
             .route("/healthz", get(healthz))
             .route("/.well-known/jwks.json", get(jwks))
+            .route("/metrics", get(metrics))
             .fallback(handle)
             .with_state(Arc::new(self))
     }
 }
 
+/// The gateway's health. It keeps serving from memory when the database
+/// or Redis is down, so it answers 200 and says `degraded`, with what is
+/// missing: load balancers keep sending calls, operators see the outage.
 async fn healthz(State(gw): State<Arc<Gateway>>) -> Response {
-    // The gateway keeps serving from memory when the database is down, so it
-    // stays healthy (200) and reports the database separately.
-    let (status, axum::Json(mut body)) = health::report(&gw.db, "gateway", true).await;
-    if let Some(shared) = &gw.shared {
-        body["rate_limits"] = serde_json::json!({
-            "shared": shared.is_up(),
-            "redis": if shared.is_up() { "ok" } else { "unreachable" },
-            "live_nodes": shared.live_nodes(),
-            "fallback_calls": shared.fallback_calls(),
-        });
+    let gauges = gauges(&gw);
+    let degraded = gauges.degraded();
+    let body = serde_json::json!({
+        "status": if degraded { "degraded" } else { "ok" },
+        "component": "gateway",
+        "version": env!("CARGO_PKG_VERSION"),
+        "database": {
+            "backend": gw.db.backend().as_str(),
+            "reachable": gauges.database_up,
+        },
+        "changes": {
+            "feed": gw.feed.state().as_str(),
+            "snapshot_age_seconds": gauges.snapshot_age_seconds,
+        },
+        "usage": {
+            "pending_rows": gauges.usage_pending,
+            "dropped": gauges.usage_dropped,
+        },
+        "limits": match gauges.redis {
+            Some(redis) => serde_json::json!({
+                "shared": if redis.up { "redis" } else { "local-share" },
+                "redis_reachable": redis.up,
+                "live_nodes": redis.live_nodes,
+                "fallback_calls": redis.fallback_calls,
+            }),
+            None => serde_json::json!({ "shared": "none" }),
+        },
+    });
+    axum::Json(body).into_response()
+}
+
+/// The gauges of this gateway's state, read now.
+pub fn gauges(gw: &Gateway) -> Gauges {
+    let now = gw.clock.now();
+    let (keys, subscriptions) = gw.snapshot.counts();
+    Gauges {
+        keys,
+        subscriptions,
+        routes: gw.routes.len(),
+        usage_dropped: gw.usage.dropped(),
+        usage_pending: gw.usage.pending_rows(),
+        database_up: gw.database.is_up(),
+        snapshot_age_seconds: gw.snapshot.age_seconds(now),
+        snapshot_loaded_at: gw.snapshot.loaded_at(),
+        redis: gw.shared.as_ref().map(|shared| RedisGauges {
+            up: shared.is_up(),
+            live_nodes: shared.live_nodes(),
+            fallback_calls: shared.fallback_calls(),
+        }),
     }
-    (status, axum::Json(body)).into_response()
+}
+
+async fn metrics(
+    State(gw): State<Arc<Gateway>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: axum::http::HeaderMap,
+) -> Response {
+    if !gw.options.metrics.allows(peer, &headers) {
+        return gw.options.metrics.refusal();
+    }
+    let page = gw.metrics.render(&gauges(&gw));
+    page.into_response()
 }
 
 /// The public keys that verify the identity tokens sent to upstreams.
@@ -200,6 +268,8 @@ async fn handle(
         Err(refusal) => refusal.respond(ctx.path.clone(), ctx.request_id.clone()),
     };
     ctx.record(response.status(), &gw.usage);
+    gw.metrics
+        .observe(response.status().as_u16(), ctx.started.elapsed());
     response
 }
 
@@ -275,7 +345,7 @@ async fn limit(
 ) -> Result<(), Refusal> {
     let api_id = route.api.api_id;
     let now = gw.clock.now();
-    match &gw.shared {
+    let by_rate = match &gw.shared {
         Some(shared) => {
             shared
                 .check(key.key_id, api_id, &grant.limits, now, verdict)
@@ -283,14 +353,18 @@ async fn limit(
         }
         None => {
             gw.rates.check(key.key_id, api_id, &grant.limits, verdict);
+            let by_rate = verdict.retry_after.is_some();
             gw.quotas
                 .check_and_count(key.key_id, api_id, &grant.limits, now, verdict);
+            by_rate
         }
+    };
+    if verdict.retry_after.is_none() {
+        return Ok(());
     }
-    match verdict.retry_after {
-        Some(_) => Err(Refusal::rate_limited(verdict)),
-        None => Ok(()),
-    }
+    gw.metrics
+        .limited(if by_rate { Limit::Rate } else { Limit::Quota });
+    Err(Refusal::rate_limited(verdict))
 }
 
 fn identity_token(

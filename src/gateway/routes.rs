@@ -98,6 +98,15 @@ impl RouteTable {
             .clone()
     }
 
+    /// How many APIs the table holds.
+    pub fn len(&self) -> usize {
+        self.snapshot().len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
     /// Finds the route for a request path `/{agency}/{api}{rest}`.
     pub fn resolve(&self, path: &str) -> Option<Matched> {
         let trimmed = path.strip_prefix('/')?;

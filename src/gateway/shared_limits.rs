@@ -124,7 +124,8 @@ impl SharedLimits {
     }
 
     /// Counts one call of the key on the API against the plan's limits,
-    /// in Redis when it is up, else locally with this node's share.
+    /// in Redis when it is up, else locally with this node's share. Returns
+    /// whether a rate (not only a quota) refused it, for the metrics.
     pub async fn check(
         &self,
         key_id: i64,
@@ -132,20 +133,22 @@ impl SharedLimits {
         limits: &Limits,
         now: OffsetDateTime,
         verdict: &mut Verdict,
-    ) {
+    ) -> bool {
         if let Some(answer) = self.inner.check_shared(key_id, api_id, limits, now).await {
-            fill(&answer, limits, verdict);
+            let by_rate = fill(&answer, limits, verdict);
             if verdict.retry_after.is_none() {
                 self.inner.quotas.count(key_id, api_id, now);
             }
-            return;
+            return by_rate;
         }
         self.inner.fallback_calls.fetch_add(1, Ordering::Relaxed);
         let share = share(limits, self.live_nodes());
         self.inner.rates.check(key_id, api_id, &share, verdict);
+        let by_rate = verdict.retry_after.is_some();
         self.inner
             .quotas
             .check_and_count(key_id, api_id, &share, now, verdict);
+        by_rate
     }
 }
 
@@ -160,8 +163,10 @@ fn share(limits: &Limits, nodes: u32) -> Limits {
     }
 }
 
-/// The script's answer as the local limiters would have written it.
-fn fill(answer: &[(State, u64, u64)], limits: &Limits, verdict: &mut Verdict) {
+/// The script's answer as the local limiters would have written it; whether
+/// a rate refused the call.
+fn fill(answer: &[(State, u64, u64)], limits: &Limits, verdict: &mut Verdict) -> bool {
+    let mut by_rate = false;
     let quotas = [
         ("second", 1, limits.per_second.map(u64::from)),
         ("minute", 60, limits.per_minute.map(u64::from)),
@@ -175,6 +180,7 @@ fn fill(answer: &[(State, u64, u64)], limits: &Limits, verdict: &mut Verdict) {
         }
         if state == State::Refused {
             verdict.refuse(reset);
+            by_rate |= window < 86_400;
         }
         verdict.policies.push(PolicyState {
             name,
@@ -184,6 +190,7 @@ fn fill(answer: &[(State, u64, u64)], limits: &Limits, verdict: &mut Verdict) {
             reset,
         });
     }
+    by_rate
 }
 
 /// A rate of 0 has no limiter locally either (0 or none: no limit), but a

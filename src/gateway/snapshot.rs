@@ -5,6 +5,7 @@
 //! a read lock held for one hash lookup, and never awaits the database.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use time::format_description::well_known::Rfc3339;
@@ -65,19 +66,32 @@ struct Maps {
     grants: HashMap<(i64, i64), Arc<Grant>>,
 }
 
+/// Whether the snapshot matches the database: it may not after a change
+/// failed to apply, or while a cluster node has lost the change feed.
+#[derive(Default)]
+struct Sync {
+    /// When the snapshot was last read whole, in Unix seconds.
+    loaded_at: AtomicI64,
+    /// Since when it may have missed changes, in Unix seconds; 0: it has not.
+    stale_since: AtomicI64,
+}
+
 /// The shared snapshot; clones share it.
 #[derive(Clone, Default)]
-pub struct Snapshot(Arc<RwLock<Maps>>);
+pub struct Snapshot {
+    maps: Arc<RwLock<Maps>>,
+    sync: Arc<Sync>,
+}
 
 impl Snapshot {
     fn read(&self) -> RwLockReadGuard<'_, Maps> {
-        self.0
+        self.maps
             .read()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     fn write(&self) -> RwLockWriteGuard<'_, Maps> {
-        self.0
+        self.maps
             .write()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
@@ -87,7 +101,40 @@ impl Snapshot {
         let snapshot = Self::default();
         snapshot.reload_keys(db, None, now).await?;
         snapshot.reload_grants(db, GrantFilter::All).await?;
+        snapshot.mark_loaded(now);
         Ok(snapshot)
+    }
+
+    /// The snapshot was just read whole: it matches the database.
+    pub fn mark_loaded(&self, now: OffsetDateTime) {
+        self.sync
+            .loaded_at
+            .store(now.unix_timestamp(), Ordering::Relaxed);
+        self.sync.stale_since.store(0, Ordering::Relaxed);
+    }
+
+    /// Changes may have been missed from `now` on (kept if already stale).
+    pub fn mark_stale(&self, now: OffsetDateTime) {
+        let _ = self.sync.stale_since.compare_exchange(
+            0,
+            now.unix_timestamp().max(1),
+            Ordering::Relaxed,
+            Ordering::Relaxed,
+        );
+    }
+
+    /// Seconds since the snapshot was last known to match the database;
+    /// 0 while it does.
+    pub fn age_seconds(&self, now: OffsetDateTime) -> i64 {
+        match self.sync.stale_since.load(Ordering::Relaxed) {
+            0 => 0,
+            since => (now.unix_timestamp() - since).max(0),
+        }
+    }
+
+    /// When the snapshot was last read whole, in Unix seconds.
+    pub fn loaded_at(&self) -> i64 {
+        self.sync.loaded_at.load(Ordering::Relaxed)
     }
 
     /// Looks a key up by the SHA-256 of its secret. The map compares

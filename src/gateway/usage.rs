@@ -5,7 +5,7 @@
 //! with the quota counters, every flush interval and when asked.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -41,6 +41,7 @@ pub struct UsageSink {
     events: mpsc::Sender<UsageEvent>,
     flushes: mpsc::Sender<oneshot::Sender<()>>,
     dropped: Arc<AtomicU64>,
+    pending: Arc<AtomicUsize>,
 }
 
 impl UsageSink {
@@ -49,18 +50,21 @@ impl UsageSink {
         let (events, receiver) = mpsc::channel(CAPACITY);
         let (flushes, flush_requests) = mpsc::channel(16);
         let dropped = Arc::new(AtomicU64::new(0));
+        let pending = Arc::new(AtomicUsize::new(0));
         let writer = Writer {
             db,
             clock,
             quotas,
             minutes: HashMap::new(),
             dropped: dropped.clone(),
+            pending: pending.clone(),
         };
         tokio::spawn(writer.run(receiver, flush_requests, every));
         Self {
             events,
             flushes,
             dropped,
+            pending,
         }
     }
 
@@ -74,6 +78,11 @@ impl UsageSink {
     /// Events dropped because the channel was full, since start.
     pub fn dropped(&self) -> u64 {
         self.dropped.load(Ordering::Relaxed)
+    }
+
+    /// Per-minute rows added up but not written yet (after the last flush).
+    pub fn pending_rows(&self) -> usize {
+        self.pending.load(Ordering::Relaxed)
     }
 
     /// Writes everything recorded so far, and returns once it is written
@@ -95,6 +104,7 @@ struct Writer {
     /// (minute in Unix seconds, key, API, status class) -> the sums.
     minutes: HashMap<MinuteKey, MinuteRow>,
     dropped: Arc<AtomicU64>,
+    pending: Arc<AtomicUsize>,
 }
 
 impl Writer {
@@ -155,10 +165,12 @@ impl Writer {
         if self.minutes.is_empty() && quotas.is_empty() {
             return;
         }
+        self.pending.store(self.minutes.len(), Ordering::Relaxed);
         let rows: Vec<MinuteRow> = self.minutes.values().cloned().collect();
         match write(&self.db, &rows, &quotas, &format_timestamp(now)).await {
             Ok(()) => {
                 self.minutes.clear();
+                self.pending.store(0, Ordering::Relaxed);
                 touch_keys(&self.db, &rows).await;
                 tracing::debug!(
                     rows = rows.len(),

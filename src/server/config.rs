@@ -22,6 +22,10 @@ pub struct Cli {
 pub enum Command {
     /// Run the portal and the gateway in one process.
     Serve,
+    /// Run a gateway node alone (no portal), for a cluster: many gateway
+    /// nodes and `serve` nodes share one PostgreSQL (--database-url) and
+    /// one Redis (--redis-url). See README.md, "Running a cluster".
+    Gateway,
     /// Apply database migrations, then exit.
     Migrate,
     /// Import an OpenAPI document (JSON or YAML; OpenAPI 3.0, 3.1 or
@@ -211,6 +215,16 @@ pub struct Config {
     )]
     pub mail_from: String,
 
+    /// The bearer token that Prometheus presents to read `/metrics` on
+    /// either listener. Without it, metrics are served to loopback only.
+    #[arg(
+        long,
+        env = "PORTICO_METRICS_TOKEN",
+        global = true,
+        hide_env_values = true
+    )]
+    pub metrics_token: Option<String>,
+
     /// Redis, where the gateway nodes of a cluster share rate limits and
     /// quotas: `redis://HOST:PORT/`. Without it each gateway limits alone,
     /// in memory. If Redis becomes unreachable, each node decides with its
@@ -247,6 +261,7 @@ impl Config {
             keys_dir: None,
             smtp_url: None,
             mail_from: "Portico <portico@localhost>".into(),
+            metrics_token: None,
             redis_url: None,
         }
     }

@@ -136,6 +136,7 @@ fn handwritten(dev: bool) -> Vec<Route> {
         |path: &str, handlers: MethodRouter<AppState>| (path.to_string(), Need::Anyone, handlers);
     let mut routes = vec![
         open("/healthz", get(healthz)),
+        open("/metrics", get(metrics)),
         open("/api/v1/apis", get(catalogue::handlers::list_apis)),
         open(
             "/api/v1/apis/{agency}/{api}/changelog",
@@ -447,6 +448,10 @@ pub fn router(state: AppState) -> Router {
             security::Headers::new(&state),
             security::headers,
         ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.metrics.clone(),
+            crate::metrics::portal::count,
+        ))
         .with_state(state);
     with_common_layers(router, Level::INFO)
 }
@@ -458,6 +463,19 @@ async fn healthz(
     super::health::report(&state.db, "portal", false)
         .await
         .into_response()
+}
+
+/// The portal's metrics, to loopback or to holders of the metrics token.
+async fn metrics(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    axum::extract::ConnectInfo(peer): axum::extract::ConnectInfo<std::net::SocketAddr>,
+    headers: axum::http::HeaderMap,
+) -> axum::response::Response {
+    if !state.metrics_access.allows(peer, &headers) {
+        return state.metrics_access.refusal();
+    }
+    let page = state.metrics.render(state.db.ping().await);
+    page.into_response()
 }
 
 /// Request ids, one trace span per request, and security headers. Shared by

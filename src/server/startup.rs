@@ -66,15 +66,19 @@ fn spawn_session_cleanup(db: &Db) {
     });
 }
 
-/// A built Portico: both listeners bound, ready to serve.
+/// A built Portico: its listeners bound, ready to serve. `serve` has both
+/// the portal and the gateway; `gateway` (a cluster's data-plane node) has
+/// the gateway alone.
 pub struct Application {
-    portal_listener: TcpListener,
+    /// The portal and its listener (`serve` only).
+    portal: Option<(TcpListener, axum::Router)>,
     gateway_listener: TcpListener,
-    portal: axum::Router,
     gateway: axum::Router,
     db: Db,
     routes: RouteTable,
     usage: crate::gateway::usage::UsageSink,
+    /// The cluster's change feed (PostgreSQL), ended at shutdown.
+    feed: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl Application {
@@ -115,22 +119,9 @@ impl Application {
         if crate::rest::ensure_listed(&db, &clock, &public_url).await? {
             tracing::info!("Portico's REST API listed in the catalogue");
         }
-        let routes = RouteTable::default();
-        let count = routes.reload(&db).await?;
-        tracing::info!(routes = count, "gateway routes loaded");
-
-        let gateway_url = config
-            .gateway_public_url
-            .clone()
-            .unwrap_or_else(|| base_url(gateway_addr));
+        let (gateway, feed, gateway_url) = data_plane(&config, &db, &clock, gateway_addr).await?;
+        let routes = gateway.routes.clone();
         let auth = auth_state(&config, portal_addr)?;
-        let gateway = Gateway::start(
-            db.clone(),
-            clock.clone(),
-            routes.clone(),
-            gateway_options(&config, &gateway_url),
-        )
-        .await?;
         let mailer = match &config.smtp_url {
             Some(url) => crate::notify::mail::Mailer::start(url, &config.mail_from, &public_url)?,
             None => crate::notify::mail::Mailer::disabled(),
@@ -149,23 +140,52 @@ impl Application {
             upstream_timeout: Duration::from_secs(config.upstream_timeout_secs),
             auth,
             mailer,
+            metrics: std::sync::Arc::default(),
+            metrics_access: crate::metrics::Access::new(config.metrics_token.as_deref()),
         };
         spawn_session_cleanup(&db);
         db.spawn_checkpoints();
         let usage = gateway.usage.clone();
         Ok(Self {
-            portal_listener,
+            portal: Some((portal_listener, portal::router(state))),
             gateway_listener,
-            portal: portal::router(state),
             gateway: portal::with_common_layers(gateway.router(), Level::DEBUG),
             db,
             routes,
             usage,
+            feed,
         })
     }
 
+    /// Builds a gateway node of a cluster: the data plane alone, on the
+    /// shared database. A database that does not answer at start is
+    /// waited for, saying so every few seconds, rather than failing (a
+    /// node restarted during an outage comes up when the database does).
+    pub async fn build_gateway(config: Config) -> anyhow::Result<Self> {
+        let clock = Clock::system();
+        let db = open_database_patiently(&config).await?;
+        let gateway_listener = bind(config.gateway_addr, "gateway").await?;
+        let gateway_addr = gateway_listener.local_addr()?;
+        let (gateway, feed, _) = data_plane(&config, &db, &clock, gateway_addr).await?;
+        let routes = gateway.routes.clone();
+        let usage = gateway.usage.clone();
+        Ok(Self {
+            portal: None,
+            gateway_listener,
+            gateway: portal::with_common_layers(gateway.router(), Level::DEBUG),
+            db,
+            routes,
+            usage,
+            feed,
+        })
+    }
+
+    /// The portal's address; the gateway's for a gateway node, which has
+    /// no portal.
     pub fn portal_addr(&self) -> SocketAddr {
-        self.portal_listener
+        self.portal
+            .as_ref()
+            .map_or(&self.gateway_listener, |(listener, _)| listener)
             .local_addr()
             .unwrap_or_else(|_| ([127, 0, 0, 1], 0).into())
     }
@@ -200,23 +220,35 @@ impl Application {
         let stopped = |mut rx: watch::Receiver<bool>| async move {
             let _ = rx.wait_for(|stop| *stop).await;
         };
-        tracing::info!("portal listening on http://{}", self.portal_addr());
         tracing::info!("gateway listening on http://{}", self.gateway_addr());
-        let portal = axum::serve(
-            self.portal_listener,
-            self.portal
-                .into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(stopped(stop_rx.clone()));
+        let portal = self.portal.map(|(listener, router)| {
+            if let Ok(addr) = listener.local_addr() {
+                tracing::info!("portal listening on http://{addr}");
+            }
+            axum::serve(
+                listener,
+                router.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .with_graceful_shutdown(stopped(stop_rx.clone()))
+        });
+        let portal = async move {
+            match portal {
+                Some(portal) => portal.into_future().await,
+                None => Ok(()),
+            }
+        };
         let gateway = axum::serve(
             self.gateway_listener,
             self.gateway
                 .into_make_service_with_connect_info::<SocketAddr>(),
         )
         .with_graceful_shutdown(stopped(stop_rx));
-        let (portal, gateway) = tokio::join!(portal.into_future(), gateway.into_future());
+        let (portal, gateway) = tokio::join!(portal, gateway.into_future());
         portal.context("the portal stopped with an error")?;
         gateway.context("the gateway stopped with an error")?;
+        if let Some(feed) = self.feed {
+            feed.abort();
+        }
         // Quota counters and usage of the last seconds, before the pool closes.
         self.usage.flush().await;
         self.db.close().await;
@@ -237,6 +269,76 @@ fn gateway_options(config: &Config, issuer: &str) -> crate::gateway::Options {
             .unwrap_or_else(|| config.data_dir.join("keys")),
         issuer: issuer.to_owned(),
         redis_url: config.redis_url.clone(),
+        metrics: crate::metrics::Access::new(config.metrics_token.as_deref()),
+    }
+}
+
+/// The gateway of either kind of node: its routes, snapshot and usage task,
+/// and on PostgreSQL the change feed. Also returns its public URL.
+async fn data_plane(
+    config: &Config,
+    db: &Db,
+    clock: &Clock,
+    gateway_addr: SocketAddr,
+) -> anyhow::Result<(Gateway, Option<tokio::task::JoinHandle<()>>, String)> {
+    let routes = RouteTable::default();
+    let count = routes.reload(db).await?;
+    tracing::info!(routes = count, "gateway routes loaded");
+    let gateway_url = config
+        .gateway_public_url
+        .clone()
+        .unwrap_or_else(|| base_url(gateway_addr));
+    let mut gateway = Gateway::start(
+        db.clone(),
+        clock.clone(),
+        routes,
+        gateway_options(config, &gateway_url),
+    )
+    .await?;
+    let feed = listen_for_changes(config, &mut gateway);
+    Ok((gateway, feed, gateway_url))
+}
+
+/// On PostgreSQL, starts listening to the cluster's change feed.
+fn listen_for_changes(
+    config: &Config,
+    gateway: &mut Gateway,
+) -> Option<tokio::task::JoinHandle<()>> {
+    let url = config.database_url();
+    if crate::db::Backend::from_url(&url).ok()? != crate::db::Backend::Postgres {
+        return None;
+    }
+    let (feed, task) = crate::gateway::feed::Feed::listen(url, gateway.changes());
+    gateway.feed = feed;
+    Some(task)
+}
+
+/// [`open_database`], retried every two seconds until the database answers.
+/// Start-up problems that waiting cannot fix (a malformed URL, a failed
+/// migration) still end the start.
+async fn open_database_patiently(config: &Config) -> anyhow::Result<Db> {
+    let url = config.database_url();
+    crate::db::Backend::from_url(&url)?;
+    let mut attempts = 0_u32;
+    loop {
+        match Db::connect(&url).await {
+            Ok(db) => {
+                db.migrate().await?;
+                if attempts > 0 {
+                    tracing::info!(attempts, "database reachable: starting");
+                }
+                return Ok(db);
+            }
+            Err(err) => {
+                attempts += 1;
+                tracing::error!(
+                    error = format!("{err:#}"),
+                    attempts,
+                    "database unreachable at start: this gateway node serves nothing until it answers; retrying in 2 s"
+                );
+                tokio::time::sleep(Duration::from_secs(2)).await;
+            }
+        }
     }
 }
 

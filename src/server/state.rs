@@ -44,6 +44,11 @@ pub struct AppState {
     /// `--smtp-url`).
     #[from_ref(skip)]
     pub mailer: crate::notify::mail::Mailer,
+    /// The portal's request counters, for `/metrics`.
+    pub metrics: std::sync::Arc<crate::metrics::portal::PortalMetrics>,
+    /// Who may read `/metrics`.
+    #[from_ref(skip)]
+    pub metrics_access: crate::metrics::Access,
 }
 
 /// The state inside a server function. Missing context is a wiring bug, and

@@ -17,10 +17,15 @@ use redis_server::RedisServer;
 use crate::gateway_support::{call, consumer, key_id, set_standard_plan, GATEWAY_PATH};
 use crate::helpers::{fresh_database, spawn_configured, Backend, TestApp};
 
-async fn rate_limits_health(app: &TestApp) -> serde_json::Value {
+/// The gateway's `/healthz`: `status`, and `limits`.
+async fn health(app: &TestApp) -> serde_json::Value {
     let (status, health) = app.get_json(&format!("{}/healthz", app.gateway)).await;
-    assert_eq!(status, 200, "the gateway stays healthy: {health}");
-    health["rate_limits"].clone()
+    assert_eq!(status, 200, "the gateway keeps answering: {health}");
+    health
+}
+
+async fn limits_health(app: &TestApp) -> serde_json::Value {
+    health(app).await["limits"].clone()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -32,8 +37,9 @@ async fn a_gateway_on_redis_shares_quotas_and_rides_out_an_outage() {
     let database = fresh_database(Backend::Sqlite, &dir).await;
     let url = redis.url();
     let app = spawn_configured(dir, database, |config| config.redis_url = Some(url)).await;
-    let health = rate_limits_health(&app).await;
-    assert_eq!(health["shared"], true, "{health}");
+    let limits = limits_health(&app).await;
+    assert_eq!(limits["shared"], "redis", "{limits}");
+    assert_eq!(limits["redis_reachable"], true, "{limits}");
 
     // A daily quota of 3, shared: one call through this gateway, two through
     // another node, and the gateway refuses the fourth.
@@ -77,24 +83,37 @@ async fn a_gateway_on_redis_shares_quotas_and_rides_out_an_outage() {
         "{statuses:?}"
     );
     assert!((5..=12).contains(&passed), "{statuses:?}");
-    let health = rate_limits_health(&app).await;
-    assert_eq!(health["shared"], false, "{health}");
-    assert_eq!(health["redis"], "unreachable", "{health}");
-    assert!(health["fallback_calls"].as_u64().unwrap() >= 12, "{health}");
+    let health = health(&app).await;
+    assert_eq!(health["status"], "degraded", "{health}");
+    let limits = &health["limits"];
+    assert_eq!(limits["shared"], "local-share", "{health}");
+    assert_eq!(limits["redis_reachable"], false, "{health}");
+    assert!(limits["fallback_calls"].as_u64().unwrap() >= 12, "{health}");
+    let metrics = app
+        .http
+        .get(format!("{}/metrics", app.gateway))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(metrics.contains("portico_gateway_redis_up 0"), "{metrics}");
+    assert!(metrics.contains("portico_gateway_live_nodes "), "{metrics}");
 
     // Redis is back: shared again within about two seconds.
     redis.run();
     let back = Instant::now();
-    while rate_limits_health(&app).await["shared"] != true {
+    while limits_health(&app).await["shared"] != "redis" {
         assert!(
             back.elapsed() < Duration::from_secs(3),
             "Redis never came back"
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    let fallback = rate_limits_health(&app).await["fallback_calls"].clone();
+    let fallback = limits_health(&app).await["fallback_calls"].clone();
     assert_eq!(call(&app, GATEWAY_PATH, &dev.key).await.status(), 200);
-    assert_eq!(rate_limits_health(&app).await["fallback_calls"], fallback);
+    assert_eq!(limits_health(&app).await["fallback_calls"], fallback);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

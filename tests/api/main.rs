@@ -22,6 +22,7 @@ mod gateway_support;
 mod gateway_usage;
 mod health;
 mod import;
+mod metrics;
 mod pages;
 mod providers;
 mod publishing;

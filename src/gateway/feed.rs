@@ -1,0 +1,172 @@
+//! The change feed of a cluster: every node on one PostgreSQL hears every
+//! other node's changes through `LISTEN`/`NOTIFY`.
+//!
+//! The node whose portal committed a change applies it in-process first
+//! ([`super::changes::Changes::publish`]), then sends it on the channel
+//! `portico_changes` as JSON; every node that listens (its own included,
+//! harmlessly: applying a change reads rows again) applies it on arrival.
+//! There is no polling. What `NOTIFY` cannot promise (a listener that was
+//! disconnected hears nothing of what was sent meanwhile) is made up by a
+//! resync: after every (re)connection the node starts listening first, then
+//! reads keys, subscriptions and routes whole, so no change falls between
+//! the two. While the feed is down the snapshot is marked stale (its age
+//! shows in `/healthz` and the metrics) and the node keeps serving from it.
+//!
+//! SQLite has no such channel and no second node: there the in-process bus
+//! is all there is.
+
+use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+use sqlx::postgres::PgListener;
+
+use super::changes::{Change, Changes};
+use crate::db::Db;
+
+/// The PostgreSQL channel that carries changes.
+pub const CHANNEL: &str = "portico_changes";
+
+/// How long a listener waits before connecting again after a failure.
+const RETRY: Duration = Duration::from_secs(1);
+
+/// What a node's change feed is doing.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FeedState {
+    /// One node (SQLite): changes are applied in-process only.
+    InProcess,
+    /// Listening: changes from every node arrive as they commit.
+    Listening,
+    /// Not connected: changes of other nodes are not heard until it is
+    /// back and has resynchronised.
+    Reconnecting,
+}
+
+impl FeedState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::InProcess => "in-process",
+            Self::Listening => "listening",
+            Self::Reconnecting => "reconnecting",
+        }
+    }
+}
+
+/// The feed's state, shared with health and metrics.
+#[derive(Clone)]
+pub struct Feed(Arc<AtomicU8>);
+
+impl Feed {
+    /// A node without a feed (SQLite).
+    pub fn in_process() -> Self {
+        Self(Arc::new(AtomicU8::new(0)))
+    }
+
+    pub fn state(&self) -> FeedState {
+        match self.0.load(Ordering::Relaxed) {
+            0 => FeedState::InProcess,
+            1 => FeedState::Listening,
+            _ => FeedState::Reconnecting,
+        }
+    }
+
+    fn set(&self, state: FeedState) {
+        let value = match state {
+            FeedState::InProcess => 0,
+            FeedState::Listening => 1,
+            FeedState::Reconnecting => 2,
+        };
+        self.0.store(value, Ordering::Relaxed);
+    }
+
+    /// Starts listening on `database_url` (PostgreSQL) for as long as the
+    /// process runs; the task is returned so that a stopping node can end it.
+    pub fn listen(database_url: String, changes: Changes) -> (Self, tokio::task::JoinHandle<()>) {
+        let feed = Self(Arc::new(AtomicU8::new(2)));
+        let task = tokio::spawn(run(database_url, changes, feed.clone()));
+        (feed, task)
+    }
+}
+
+/// Sends a committed change to every listening node.
+pub async fn notify(db: &Db, change: &Change) -> anyhow::Result<()> {
+    let payload = serde_json::to_string(change)?;
+    sqlx::query("select pg_notify($1, $2)")
+        .bind(CHANNEL)
+        .bind(payload)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
+async fn run(url: String, changes: Changes, feed: Feed) {
+    // Warned once per outage, not once per attempt.
+    let mut warned = false;
+    loop {
+        match connect(&url, &changes).await {
+            Ok(mut listener) => {
+                feed.set(FeedState::Listening);
+                if warned {
+                    tracing::info!("change feed back: listening again, snapshot resynchronised");
+                } else {
+                    tracing::info!(channel = CHANNEL, "change feed listening");
+                }
+                let err = receive(&mut listener, &changes).await;
+                tracing::warn!(error = %err, "change feed lost; serving from the snapshot held, reconnecting");
+                warned = true;
+            }
+            Err(err) => {
+                if !warned {
+                    tracing::warn!(
+                        error = format!("{err:#}"),
+                        "change feed not connected; serving from the snapshot held, retrying every second"
+                    );
+                    warned = true;
+                }
+            }
+        }
+        feed.set(FeedState::Reconnecting);
+        changes.mark_stale();
+        tokio::time::sleep(RETRY).await;
+    }
+}
+
+/// Connects and listens, then reads everything again: whatever was sent
+/// while this node was not listening is in what it reads.
+async fn connect(url: &str, changes: &Changes) -> anyhow::Result<PgListener> {
+    let mut listener = PgListener::connect(url).await?;
+    listener.listen(CHANNEL).await?;
+    changes.reload_all().await?;
+    Ok(listener)
+}
+
+/// Applies changes as they arrive, until the connection fails for good.
+async fn receive(listener: &mut PgListener, changes: &Changes) -> sqlx::Error {
+    loop {
+        match listener.try_recv().await {
+            Ok(Some(notification)) => {
+                match serde_json::from_str::<Change>(notification.payload()) {
+                    Ok(change) => changes.apply_or_resync(&change).await,
+                    Err(err) => {
+                        tracing::warn!(error = %err, "a change on the feed was not understood; resynchronising");
+                        changes.resync_later();
+                    }
+                }
+            }
+            // The connection dropped and the listener connected again at
+            // once: what was sent in between is lost, so read it all again.
+            Ok(None) => {
+                tracing::warn!("change feed reconnected; resynchronising the snapshot");
+                changes.mark_stale();
+                if let Err(err) = changes.reload_all().await {
+                    tracing::warn!(
+                        error = format!("{err:#}"),
+                        "resync after a reconnect failed"
+                    );
+                    return sqlx::Error::Protocol("resync failed".into());
+                }
+            }
+            Err(err) => return err,
+        }
+    }
+}
