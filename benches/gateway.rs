@@ -193,7 +193,9 @@ async fn run(portico: &Path) -> Result<()> {
     println!("rate limit: {BURST} calls at once against {RATE}/s: {passed} passed (limit {RATE}, plus what refills during the burst)");
     if let Some((server, url, keys)) = &shared {
         let shared_passed = burst(&check, url, &keys.limited).await?;
-        println!("rate limit in Redis: {BURST} calls at once against {RATE}/s: {shared_passed} passed");
+        println!(
+            "rate limit in Redis: {BURST} calls at once against {RATE}/s: {shared_passed} passed"
+        );
         let (rss, _) = server.memory_mb()?;
         println!("gateway with Redis limits after the load: rss {rss:.1} MB");
     }

@@ -18,6 +18,7 @@ pub mod proxy;
 pub mod quota;
 pub mod respond;
 pub mod routes;
+pub mod shared_limits;
 pub mod snapshot;
 pub mod usage;
 
@@ -33,7 +34,7 @@ use axum::routing::get;
 use axum::Router;
 
 use crate::db::Db;
-use crate::metrics::gateway::{GatewayMetrics, Gauges, Limit};
+use crate::metrics::gateway::{GatewayMetrics, Gauges, Limit, RedisGauges};
 use crate::server::clock::Clock;
 use crate::server::health;
 use crate::server::problem::Problem;
@@ -43,6 +44,7 @@ use limits::{RateLimits, Verdict};
 use quota::Quotas;
 use respond::Refusal;
 use routes::{AccessMode, Matched, RouteTable};
+use shared_limits::SharedLimits;
 use snapshot::{Grant, KeyEntry, Snapshot};
 use usage::UsageSink;
 
@@ -59,6 +61,9 @@ pub struct Options {
     pub keys_dir: PathBuf,
     /// The gateway's public base URL: the identity token's issuer.
     pub issuer: String,
+    /// Redis, where a cluster's gateway nodes share rate limits and quotas;
+    /// `None`: this node limits alone, in memory.
+    pub redis_url: Option<String>,
     /// Who may read `/metrics` (loopback only, or a bearer token).
     pub metrics: crate::metrics::Access,
 }
@@ -78,6 +83,9 @@ pub struct Gateway {
     pub rates: RateLimits,
     /// Daily and monthly quotas per (key, API).
     pub quotas: Quotas,
+    /// The limits shared with the cluster's other nodes in Redis, when
+    /// configured; they fall back on `rates` and `quotas`.
+    pub shared: Option<SharedLimits>,
     /// Where each call is recorded.
     pub usage: UsageSink,
     /// Signs the consumer's identity for upstreams.
@@ -111,6 +119,11 @@ impl Gateway {
         )
         .await?;
         quotas.load(&stored, now);
+        let rates = RateLimits::default();
+        let shared = match &options.redis_url {
+            Some(url) => Some(SharedLimits::connect(url, rates.clone(), quotas.clone()).await?),
+            None => None,
+        };
         let (keys, grants) = snapshot.counts();
         tracing::info!(keys, subscriptions = grants, "gateway snapshot loaded");
         let identity = identity::Identity::load_or_generate(&options.keys_dir, &options.issuer)?;
@@ -126,8 +139,9 @@ impl Gateway {
             clock,
             routes,
             snapshot,
-            rates: RateLimits::default(),
+            rates,
             quotas,
+            shared,
             usage,
             identity: Arc::new(identity),
             client: proxy::client(),
@@ -186,6 +200,7 @@ async fn healthz(State(gw): State<Arc<Gateway>>) -> Response {
                 "shared": if redis.up { "redis" } else { "local-share" },
                 "redis_reachable": redis.up,
                 "live_nodes": redis.live_nodes,
+                "fallback_calls": redis.fallback_calls,
             }),
             None => serde_json::json!({ "shared": "none" }),
         },
@@ -206,7 +221,11 @@ pub fn gauges(gw: &Gateway) -> Gauges {
         database_up: gw.database.is_up(),
         snapshot_age_seconds: gw.snapshot.age_seconds(now),
         snapshot_loaded_at: gw.snapshot.loaded_at(),
-        redis: None,
+        redis: gw.shared.as_ref().map(|shared| RedisGauges {
+            up: shared.is_up(),
+            live_nodes: shared.live_nodes(),
+            fallback_calls: shared.fallback_calls(),
+        }),
     }
 }
 
@@ -267,7 +286,7 @@ async fn process(
         let key = auth::authenticate(&gw.snapshot, request.headers(), now)?;
         ctx.key = Some(key);
         let grant = authorise(gw, &key, &route)?;
-        limit(gw, &key, &route, &grant, &mut verdict)?;
+        limit(gw, &key, &route, &grant, &mut verdict).await?;
         token = Some(identity_token(gw, &key, &route, &grant, ctx.at)?);
     }
     let how = proxy::Forwarding {
@@ -315,8 +334,9 @@ fn authorise(gw: &Gateway, key: &KeyEntry, route: &Matched) -> Result<Arc<Grant>
     })
 }
 
-/// Limit: the plan's rates, then its quotas; over either, 429.
-fn limit(
+/// Limit: the plan's rates, then its quotas; over either, 429. Shared with
+/// the other nodes in Redis when configured, else on this node alone.
+async fn limit(
     gw: &Gateway,
     key: &KeyEntry,
     route: &Matched,
@@ -324,10 +344,21 @@ fn limit(
     verdict: &mut Verdict,
 ) -> Result<(), Refusal> {
     let api_id = route.api.api_id;
-    gw.rates.check(key.key_id, api_id, &grant.limits, verdict);
-    let by_rate = verdict.retry_after.is_some();
-    gw.quotas
-        .check_and_count(key.key_id, api_id, &grant.limits, gw.clock.now(), verdict);
+    let now = gw.clock.now();
+    let by_rate = match &gw.shared {
+        Some(shared) => {
+            shared
+                .check(key.key_id, api_id, &grant.limits, now, verdict)
+                .await
+        }
+        None => {
+            gw.rates.check(key.key_id, api_id, &grant.limits, verdict);
+            let by_rate = verdict.retry_after.is_some();
+            gw.quotas
+                .check_and_count(key.key_id, api_id, &grant.limits, now, verdict);
+            by_rate
+        }
+    };
     if verdict.retry_after.is_none() {
         return Ok(());
     }

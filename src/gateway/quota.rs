@@ -68,6 +68,23 @@ fn window_text(period: Period, index: i64) -> String {
     }
 }
 
+/// One call more in the current day and month of a (key, API).
+fn add_call(
+    counters: &mut HashMap<CounterKey, Counter>,
+    key_id: i64,
+    api_id: i64,
+    now: OffsetDateTime,
+) {
+    for (period, index) in [
+        (Period::Day, day_index(now)),
+        (Period::Month, month_index(now)),
+    ] {
+        let counter = counters.entry((key_id, api_id, period, index)).or_default();
+        counter.used += 1;
+        counter.unflushed += 1;
+    }
+}
+
 impl Quotas {
     fn lock(&self) -> MutexGuard<'_, HashMap<CounterKey, Counter>> {
         self.0
@@ -144,14 +161,32 @@ impl Quotas {
         if refused || verdict.retry_after.is_some() {
             return;
         }
-        for (period, index) in [
-            (Period::Day, day_index(now)),
-            (Period::Month, month_index(now)),
-        ] {
-            let counter = counters.entry((key_id, api_id, period, index)).or_default();
-            counter.used += 1;
-            counter.unflushed += 1;
-        }
+        add_call(&mut counters, key_id, api_id, now);
+    }
+
+    /// This node's count of the current day and month for a (key, API), with
+    /// the windows' indexes (days since 1970; `year * 12 + month - 1`): the
+    /// seeds of the shared counters (`super::shared_limits`).
+    pub fn seeds(&self, key_id: i64, api_id: i64, now: OffsetDateTime) -> (i64, u64, i64, u64) {
+        let (day, month) = (day_index(now), month_index(now));
+        let counters = self.lock();
+        let used = |period, index| {
+            counters
+                .get(&(key_id, api_id, period, index))
+                .map_or(0, |c: &Counter| c.used)
+        };
+        (
+            day,
+            used(Period::Day, day),
+            month,
+            used(Period::Month, month),
+        )
+    }
+
+    /// Counts a call that the shared limits let through, without a check of
+    /// its own, so that it is written to the database like any other.
+    pub fn count(&self, key_id: i64, api_id: i64, now: OffsetDateTime) {
+        add_call(&mut self.lock(), key_id, api_id, now);
     }
 
     /// The calls counted since the last flush, as additions to store; the

@@ -224,6 +224,13 @@ pub struct Config {
         hide_env_values = true
     )]
     pub metrics_token: Option<String>,
+
+    /// Redis, where the gateway nodes of a cluster share rate limits and
+    /// quotas: `redis://HOST:PORT/`. Without it each gateway limits alone,
+    /// in memory. If Redis becomes unreachable, each node decides with its
+    /// share of the limits until it answers again.
+    #[arg(long, env = "PORTICO_REDIS_URL", global = true, hide_env_values = true)]
+    pub redis_url: Option<String>,
 }
 
 impl Config {
@@ -255,6 +262,7 @@ impl Config {
             smtp_url: None,
             mail_from: "Portico <portico@localhost>".into(),
             metrics_token: None,
+            redis_url: None,
         }
     }
 }

@@ -268,6 +268,7 @@ fn gateway_options(config: &Config, issuer: &str) -> crate::gateway::Options {
             .clone()
             .unwrap_or_else(|| config.data_dir.join("keys")),
         issuer: issuer.to_owned(),
+        redis_url: config.redis_url.clone(),
         metrics: crate::metrics::Access::new(config.metrics_token.as_deref()),
     }
 }

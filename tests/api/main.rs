@@ -2,6 +2,8 @@
 //! test, run against SQLite and against PostgreSQL.
 
 mod helpers;
+#[path = "../../src/gateway/shared_limits/redis_server.rs"]
+mod redis_server;
 
 mod access;
 mod access_email;
@@ -12,9 +14,12 @@ mod bundle;
 mod catalogue;
 mod changelog;
 mod cli;
+mod cluster;
+mod cluster_support;
 mod developer_api;
 mod developer_api_input;
 mod gateway;
+mod gateway_cluster_limits;
 mod gateway_keys;
 mod gateway_limits;
 mod gateway_support;
