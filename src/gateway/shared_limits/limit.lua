@@ -4,8 +4,9 @@
 --
 -- KEYS[1]  the (key, API) prefix: portico:rl:{key}:{api}
 -- ARGV     per second, per minute (0: no limit), per day, per month (-1: no
---          quota; 0 refuses every call, as locally), the node's day index (days since 1970) and its own count for it,
---          the node's month index (year * 12 + month - 1) and its count.
+--          quota; 0 refuses every call, as locally), the node's day index
+--          (days since 1970) and its own count for it, the node's month
+--          index (year * 12 + month - 1) and its count.
 -- Writes   portico:rl:{key}:{api}:second and :minute (the next theoretical
 --          arrival time, expiring when it has passed), :day:YYYY-MM-DD and
 --          :month:YYYY-MM (counted whether or not the plan has the quota, so
