@@ -31,6 +31,10 @@
 //!   `portico:nodes` (scored with Redis's time); live means seen in the last
 //!   five seconds. While down, calls never wait on Redis: only the heartbeat
 //!   tries it again, every second, and marks it up when it answers.
+//!   The gateway's `/healthz` (`limits`, and `degraded` while Redis is
+//!   down) and `/metrics` (`portico_gateway_redis_up`, `_live_nodes`,
+//!   `_limiter_fallback_total`) show [`SharedLimits::is_up`],
+//!   [`SharedLimits::live_nodes`] and [`SharedLimits::fallback_calls`].
 //!
 //! What is not exact: the shares are only as fair as the last count of live
 //! nodes, and a node's local quota count (the database at start plus its own

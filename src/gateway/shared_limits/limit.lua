@@ -4,9 +4,14 @@
 --
 -- KEYS[1]  the (key, API) prefix: portico:rl:{key}:{api}
 -- ARGV     per second, per minute (0: no limit), per day, per month (-1: no
---          quota),
---          the node's day index (days since 1970) and its own count for it,
---          the node's month index (year * 12 + month - 1) and its count.
+--          quota; 0 refuses every call, as locally), the node's day index
+--          (days since 1970) and its own count for it, the node's month
+--          index (year * 12 + month - 1) and its count.
+-- Writes   portico:rl:{key}:{api}:second and :minute (the next theoretical
+--          arrival time, expiring when it has passed), :day:YYYY-MM-DD and
+--          :month:YYYY-MM (counted whether or not the plan has the quota, so
+--          that a quota added later starts from the calls made; expiring a
+--          minute after the window).
 -- Returns  for second, minute, day and month in that order:
 --          state (0 no limit, 1 passed, 2 refused), remaining, reset seconds.
 local prefix = KEYS[1]
