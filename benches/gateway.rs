@@ -485,12 +485,17 @@ impl Portico {
         let gateway_port = free_port()?;
         let log = std::fs::File::create(data.join("portico.log"))?;
         let mut command = Command::new(binary);
+        // Portico's default log filter (a line per call), unless the bench
+        // is run with BENCH_RUST_LOG to see what logging costs.
+        match std::env::var("BENCH_RUST_LOG") {
+            Ok(filter) => command.env("RUST_LOG", filter),
+            Err(_) => command.env_remove("RUST_LOG"),
+        };
         if let Some(url) = redis_url {
             command.env("PORTICO_REDIS_URL", url);
         }
         let child = command
             .arg("serve")
-            .env_remove("RUST_LOG")
             .env("PORTICO_DATA_DIR", data)
             .env("PORTICO_DATABASE_URL", database_url)
             .env("PORTICO_PORTAL_ADDR", format!("127.0.0.1:{portal_port}"))
