@@ -23,9 +23,11 @@ fn header(response: &reqwest::Response, name: &str) -> String {
 
 async fn the_eleventh_call_within_a_second_gets_429(app: TestApp) {
     let dev = consumer(&app, "Journey planner", Some("standard")).await;
-    // Eleven calls at once: the standard plan allows 10 per second.
+    // Twenty calls at once: the standard plan allows a burst of 10, then
+    // one call every 100 ms. On a busy machine the calls can take longer
+    // than 100 ms to arrive, so one refilled call may pass too.
     let url = format!("{}{GATEWAY_PATH}", app.gateway);
-    let calls: Vec<_> = (0..11)
+    let calls: Vec<_> = (0..20)
         .map(|_| {
             let request = app.http.get(&url).header("x-api-key", &dev.key);
             tokio::spawn(async move { request.send().await.unwrap() })
@@ -44,7 +46,10 @@ async fn the_eleventh_call_within_a_second_gets_429(app: TestApp) {
             other => panic!("unexpected status {other}"),
         }
     }
-    assert_eq!((passed, refused.len()), (10, 1));
+    assert!(
+        (10..=11).contains(&passed) && passed + refused.len() == 20,
+        "{passed} of 20 calls passed a 10/s plan"
+    );
     let response = refused.pop().unwrap();
     let retry: u64 = header(&response, "retry-after").parse().unwrap();
     assert!((1..=2).contains(&retry), "{retry}");
