@@ -221,6 +221,7 @@ pub fn gauges(gw: &Gateway) -> Gauges {
         database_up: gw.database.is_up(),
         snapshot_age_seconds: gw.snapshot.age_seconds(now),
         snapshot_loaded_at: gw.snapshot.loaded_at(),
+        feed_down: gw.feed.state() == feed::FeedState::Reconnecting,
         redis: gw.shared.as_ref().map(|shared| RedisGauges {
             up: shared.is_up(),
             live_nodes: shared.live_nodes(),

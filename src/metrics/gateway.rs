@@ -39,6 +39,9 @@ pub struct Gauges {
     pub snapshot_age_seconds: i64,
     /// When the snapshot was last read whole, in Unix seconds.
     pub snapshot_loaded_at: i64,
+    /// A cluster node's change feed is not connected: other nodes' changes
+    /// do not reach it until it is back.
+    pub feed_down: bool,
     /// The shared limiter, in a cluster.
     pub redis: Option<RedisGauges>,
 }
@@ -48,6 +51,7 @@ impl Gauges {
     /// changes: the gateway runs on what it holds.
     pub fn degraded(&self) -> bool {
         !self.database_up
+            || self.feed_down
             || self.snapshot_age_seconds > 0
             || self.redis.is_some_and(|redis| !redis.up)
     }
