@@ -53,3 +53,15 @@ pub async fn count(
     metrics.duration.observe(started.elapsed());
     response
 }
+
+/// `GET /metrics` on the portal, to loopback or to holders of the token.
+pub async fn serve(
+    State(state): State<crate::server::state::AppState>,
+    axum::extract::ConnectInfo(peer): axum::extract::ConnectInfo<std::net::SocketAddr>,
+    headers: axum::http::HeaderMap,
+) -> Response {
+    if !state.metrics_access.allows(peer, &headers) {
+        return state.metrics_access.refusal();
+    }
+    state.metrics.render(state.db.ping().await).into_response()
+}

@@ -136,7 +136,7 @@ fn handwritten(dev: bool) -> Vec<Route> {
         |path: &str, handlers: MethodRouter<AppState>| (path.to_string(), Need::Anyone, handlers);
     let mut routes = vec![
         open("/healthz", get(healthz)),
-        open("/metrics", get(metrics)),
+        open("/metrics", get(crate::metrics::portal::serve)),
         open("/api/v1/apis", get(catalogue::handlers::list_apis)),
         open(
             "/api/v1/apis/{agency}/{api}/changelog",
@@ -463,19 +463,6 @@ async fn healthz(
     super::health::report(&state.db, "portal", false)
         .await
         .into_response()
-}
-
-/// The portal's metrics, to loopback or to holders of the metrics token.
-async fn metrics(
-    axum::extract::State(state): axum::extract::State<AppState>,
-    axum::extract::ConnectInfo(peer): axum::extract::ConnectInfo<std::net::SocketAddr>,
-    headers: axum::http::HeaderMap,
-) -> axum::response::Response {
-    if !state.metrics_access.allows(peer, &headers) {
-        return state.metrics_access.refusal();
-    }
-    let page = state.metrics.render(state.db.ping().await);
-    page.into_response()
 }
 
 /// Request ids, one trace span per request, and security headers. Shared by

@@ -145,16 +145,8 @@ impl Application {
         };
         spawn_session_cleanup(&db);
         db.spawn_checkpoints();
-        let usage = gateway.usage.clone();
-        Ok(Self {
-            portal: Some((portal_listener, portal::router(state))),
-            gateway_listener,
-            gateway: portal::with_common_layers(gateway.router(), Level::DEBUG),
-            db,
-            routes,
-            usage,
-            feed,
-        })
+        let portal = Some((portal_listener, portal::router(state)));
+        Ok(Self::assemble(portal, gateway_listener, gateway, db, feed))
     }
 
     /// Builds a gateway node of a cluster: the data plane alone, on the
@@ -167,17 +159,26 @@ impl Application {
         let gateway_listener = bind(config.gateway_addr, "gateway").await?;
         let gateway_addr = gateway_listener.local_addr()?;
         let (gateway, feed, _) = data_plane(&config, &db, &clock, gateway_addr).await?;
-        let routes = gateway.routes.clone();
-        let usage = gateway.usage.clone();
-        Ok(Self {
-            portal: None,
+        Ok(Self::assemble(None, gateway_listener, gateway, db, feed))
+    }
+
+    /// The parts of either kind of node, put together.
+    fn assemble(
+        portal: Option<(TcpListener, axum::Router)>,
+        gateway_listener: TcpListener,
+        gateway: Gateway,
+        db: Db,
+        feed: Option<tokio::task::JoinHandle<()>>,
+    ) -> Self {
+        Self {
+            portal,
             gateway_listener,
+            routes: gateway.routes.clone(),
+            usage: gateway.usage.clone(),
             gateway: portal::with_common_layers(gateway.router(), Level::DEBUG),
             db,
-            routes,
-            usage,
             feed,
-        })
+        }
     }
 
     /// The portal's address; the gateway's for a gateway node, which has
