@@ -19,7 +19,7 @@ use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use sqlx::postgres::PgListener;
+use sqlx::postgres::{PgConnectOptions, PgListener, PgPool, PgPoolOptions};
 
 use super::changes::{Change, Changes};
 use crate::db::Db;
@@ -28,7 +28,10 @@ use crate::db::Db;
 pub const CHANNEL: &str = "portico_changes";
 
 /// How long a listener waits before connecting again after a failure.
-const RETRY: Duration = Duration::from_secs(1);
+const RETRY: Duration = Duration::from_millis(500);
+
+/// How long one attempt to connect the listener may take.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
 
 /// What a node's change feed is doing.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -100,10 +103,17 @@ pub async fn notify(db: &Db, change: &Change) -> anyhow::Result<()> {
 }
 
 async fn run(url: String, changes: Changes, feed: Feed) {
+    let pool = match listener_pool(&url) {
+        Ok(pool) => pool,
+        Err(err) => {
+            tracing::error!(error = %err, "change feed not started: the database URL was not understood");
+            return;
+        }
+    };
     // Warned once per outage, not once per attempt.
     let mut warned = false;
     loop {
-        match connect(&url, &changes).await {
+        match connect(&pool, &changes).await {
             Ok(mut listener) => {
                 feed.set(FeedState::Listening);
                 if warned {
@@ -111,15 +121,15 @@ async fn run(url: String, changes: Changes, feed: Feed) {
                 } else {
                     tracing::info!(channel = CHANNEL, "change feed listening");
                 }
-                let err = receive(&mut listener, &changes).await;
-                tracing::warn!(error = %err, "change feed lost; serving from the snapshot held, reconnecting");
+                let why = receive(&mut listener, &changes).await;
+                tracing::warn!(error = %why, "change feed lost; serving from the snapshot held, reconnecting");
                 warned = true;
             }
             Err(err) => {
                 if !warned {
                     tracing::warn!(
                         error = format!("{err:#}"),
-                        "change feed not connected; serving from the snapshot held, retrying every second"
+                        "change feed not connected; serving from the snapshot held, retrying"
                     );
                     warned = true;
                 }
@@ -131,20 +141,39 @@ async fn run(url: String, changes: Changes, feed: Feed) {
     }
 }
 
+/// The listener's own connection, in a pool of one that gives up quickly:
+/// the feed's loop, not the pool, decides when to try again, so that the
+/// node knows (and says) that it is not listening.
+fn listener_pool(url: &str) -> Result<PgPool, sqlx::Error> {
+    let options: PgConnectOptions = url.parse()?;
+    Ok(PgPoolOptions::new()
+        .max_connections(1)
+        .acquire_timeout(CONNECT_TIMEOUT)
+        .idle_timeout(None)
+        .max_lifetime(None)
+        .connect_lazy_with(options))
+}
+
 /// Connects and listens, then reads everything again: whatever was sent
 /// while this node was not listening is in what it reads.
-async fn connect(url: &str, changes: &Changes) -> anyhow::Result<PgListener> {
-    let mut listener = PgListener::connect(url).await?;
+async fn connect(pool: &PgPool, changes: &Changes) -> anyhow::Result<PgListener> {
+    let mut listener = PgListener::connect_with(pool).await?;
+    // A lost connection ends `receive` at once; by default the listener
+    // would first try to connect again inside `try_recv`, for as long as
+    // the pool's timeout, while this node still believed it was listening.
+    listener.eager_reconnect(false);
     listener.listen(CHANNEL).await?;
     changes.reload_all().await?;
     Ok(listener)
 }
 
-/// Applies changes as they arrive, until the connection fails for good.
-async fn receive(listener: &mut PgListener, changes: &Changes) -> sqlx::Error {
+/// Applies changes as they arrive, until the connection is lost; why it
+/// ended.
+async fn receive(listener: &mut PgListener, changes: &Changes) -> String {
     loop {
         match listener.try_recv().await {
             Ok(Some(notification)) => {
+                tracing::debug!(payload = notification.payload(), "change received");
                 match serde_json::from_str::<Change>(notification.payload()) {
                     Ok(change) => changes.apply_or_resync(&change).await,
                     Err(err) => {
@@ -153,20 +182,10 @@ async fn receive(listener: &mut PgListener, changes: &Changes) -> sqlx::Error {
                     }
                 }
             }
-            // The connection dropped and the listener connected again at
-            // once: what was sent in between is lost, so read it all again.
-            Ok(None) => {
-                tracing::warn!("change feed reconnected; resynchronising the snapshot");
-                changes.mark_stale();
-                if let Err(err) = changes.reload_all().await {
-                    tracing::warn!(
-                        error = format!("{err:#}"),
-                        "resync after a reconnect failed"
-                    );
-                    return sqlx::Error::Protocol("resync failed".into());
-                }
-            }
-            Err(err) => return err,
+            // What is sent from now until the node listens again is not
+            // heard: the caller connects again and rereads everything.
+            Ok(None) => return "connection closed".to_owned(),
+            Err(err) => return err.to_string(),
         }
     }
 }

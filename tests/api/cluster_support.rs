@@ -197,7 +197,10 @@ impl GatewayNode {
             .env("PORTICO_DATA_DIR", dir.path())
             .env("PORTICO_KEYS_DIR", keys_dir)
             .env("PORTICO_USAGE_FLUSH_MS", "200")
-            .env("RUST_LOG", "info")
+            .env(
+                "RUST_LOG",
+                "info,portico::gateway::feed=debug,portico::gateway::changes=debug",
+            )
             .stdout(log.try_clone().unwrap())
             .stderr(log)
             .spawn()
