@@ -3,9 +3,12 @@
 use std::net::SocketAddr;
 use std::time::Instant;
 
-use axum::extract::Request;
-use axum::http::StatusCode;
+use std::sync::Arc;
 
+use axum::extract::Request;
+use axum::http::{HeaderValue, Method, StatusCode};
+
+use super::routes::ApiRoute;
 use super::snapshot::KeyEntry;
 use super::usage::{UsageEvent, UsageSink};
 
@@ -13,14 +16,16 @@ use super::usage::{UsageEvent, UsageSink};
 #[derive(Debug)]
 pub struct RequestContext {
     pub started: Instant,
-    pub request_id: Option<String>,
-    pub method: String,
+    /// The caller's `X-Request-Id` when it sent a usable one, else a new
+    /// UUID; sent to the upstream and back to the caller.
+    pub request_id: HeaderValue,
+    pub method: Method,
     pub path: String,
     pub peer: SocketAddr,
     pub api_id: Option<i64>,
-    /// `/{agency}/{api}` once routed. The log names the route, never the
-    /// rest of the path, which may carry personal data.
-    pub route: Option<String>,
+    /// The API once routed. The log names the route, never the rest of
+    /// the path, which may carry personal data.
+    pub route: Option<Arc<ApiRoute>>,
     /// When the call arrived, in Unix seconds (from the gateway's clock).
     pub at: i64,
     /// The caller's key, once authenticated.
@@ -33,10 +38,11 @@ impl RequestContext {
             started: Instant::now(),
             request_id: request
                 .headers()
-                .get("x-request-id")
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_owned),
-            method: request.method().to_string(),
+                .get(REQUEST_ID)
+                .filter(|id| usable_request_id(id))
+                .cloned()
+                .unwrap_or_else(new_request_id),
+            method: request.method().clone(),
             path: request.uri().path().to_owned(),
             peer,
             api_id: None,
@@ -44,6 +50,11 @@ impl RequestContext {
             at,
             key: None,
         }
+    }
+
+    /// The request id as text, for logs and problem bodies.
+    pub fn request_id(&self) -> &str {
+        self.request_id.to_str().unwrap_or("-")
     }
 
     /// Logs the outcome once, and sends the call to the usage sink.
@@ -58,14 +69,61 @@ impl RequestContext {
             latency_us,
         });
         tracing::info!(
-            request.id = self.request_id.as_deref().unwrap_or("-"),
-            http.method = %self.method,
-            http.route = self.route.as_deref().unwrap_or("-"),
+            request.id = self.request_id(),
+            http.method = self.method.as_str(),
+            http.route = %LogRoute(self.route.as_deref()),
             http.status = status.as_u16(),
             api.id = self.api_id,
             key.id = self.key.map(|k| k.key_id),
             duration_ms = self.started.elapsed().as_secs_f64() * 1000.0,
             "gateway request"
         );
+    }
+}
+
+/// `/{agency}/{api}` in the log line, or `-` when no route matched.
+struct LogRoute<'a>(Option<&'a ApiRoute>);
+
+impl std::fmt::Display for LogRoute<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0 {
+            Some(api) => write!(f, "/{}", api.name),
+            None => f.write_str("-"),
+        }
+    }
+}
+
+/// The header that carries a call's id, to the upstream and back.
+pub const REQUEST_ID: &str = "x-request-id";
+
+/// A caller's own id is kept when it is short, visible ASCII text; anything
+/// else is replaced, so that logs and problem bodies stay readable.
+fn usable_request_id(id: &HeaderValue) -> bool {
+    (1..=128).contains(&id.len()) && id.as_bytes().iter().all(|b| b.is_ascii_graphic())
+}
+
+/// A random (v4) UUID from the thread's generator: no system call per call.
+fn new_request_id() -> HeaderValue {
+    let id = uuid::Builder::from_random_bytes(rand::random()).into_uuid();
+    let mut text = [0u8; uuid::fmt::Hyphenated::LENGTH];
+    let text = id.hyphenated().encode_lower(&mut text);
+    HeaderValue::from_str(text).expect("a UUID is a valid header value")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn request_ids_are_kept_when_usable_and_made_otherwise() {
+        assert!(usable_request_id(&HeaderValue::from_static("abc-123")));
+        assert!(!usable_request_id(&HeaderValue::from_static("")));
+        assert!(!usable_request_id(&HeaderValue::from_static("two words")));
+        let long = "x".repeat(129);
+        assert!(!usable_request_id(&HeaderValue::from_str(&long).unwrap()));
+        let made = new_request_id();
+        let text = made.to_str().unwrap();
+        assert_eq!(uuid::Uuid::parse_str(text).unwrap().get_version_num(), 4);
+        assert_ne!(new_request_id(), made);
     }
 }

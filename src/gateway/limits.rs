@@ -53,20 +53,15 @@ impl Verdict {
         if self.policies.is_empty() {
             return;
         }
-        let policy = self
-            .policies
-            .iter()
-            .map(|p| format!("\"{}\";q={};w={}", p.name, p.quota, p.window))
-            .collect::<Vec<_>>()
-            .join(", ");
-        let state = self
-            .policies
-            .iter()
-            .map(|p| format!("\"{}\";r={};t={}", p.name, p.remaining, p.reset))
-            .collect::<Vec<_>>()
-            .join(", ");
+        use std::fmt::Write;
+        let (mut policy, mut state) = (String::new(), String::new());
+        for (n, p) in self.policies.iter().enumerate() {
+            let sep = if n == 0 { "" } else { ", " };
+            let _ = write!(policy, "{sep}\"{}\";q={};w={}", p.name, p.quota, p.window);
+            let _ = write!(state, "{sep}\"{}\";r={};t={}", p.name, p.remaining, p.reset);
+        }
         for (name, value) in [("ratelimit-policy", policy), ("ratelimit", state)] {
-            if let Ok(value) = HeaderValue::from_str(&value) {
+            if let Ok(value) = HeaderValue::try_from(value) {
                 headers.insert(name, value);
             }
         }

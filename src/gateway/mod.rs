@@ -162,12 +162,15 @@ impl Gateway {
         )
     }
 
-    /// The gateway's HTTP service.
+    /// The gateway's HTTP service. Its own pages get the portal's layers;
+    /// API calls (the fallback, added after them) do without: `handle`
+    /// does their part itself.
     pub fn router(self) -> Router {
-        Router::new()
+        let own = Router::new()
             .route("/healthz", get(healthz))
             .route("/.well-known/jwks.json", get(jwks))
-            .route("/metrics", get(metrics))
+            .route("/metrics", get(metrics));
+        crate::server::portal::with_common_layers(own, tracing::Level::DEBUG)
             .fallback(handle)
             .with_state(Arc::new(self))
     }
@@ -258,21 +261,43 @@ async fn jwks(State(gw): State<Arc<Gateway>>) -> Response {
 }
 
 /// Every API call: the phases in order, then one log line and one event.
+/// API calls pass no tower layers: the request id, the security headers
+/// and the log line are set here, once, as the profile of the gateway
+/// showed each layer's share of a call's time.
 async fn handle(
     State(gw): State<Arc<Gateway>>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    request: Request,
+    mut request: Request,
 ) -> Response {
     let mut ctx = RequestContext::new(&request, peer, gw.clock.now().unix_timestamp());
-    let response = match process(&gw, &mut ctx, request).await {
+    request
+        .headers_mut()
+        .insert(context::REQUEST_ID, ctx.request_id.clone());
+    let mut response = match process(&gw, &mut ctx, request).await {
         Ok(response) => response,
-        Err(refusal) => refusal.respond(ctx.path.clone(), ctx.request_id.clone()),
+        Err(refusal) => {
+            let instance = std::mem::take(&mut ctx.path);
+            refusal.respond(instance, Some(ctx.request_id().to_owned()))
+        }
     };
+    let headers = response.headers_mut();
+    headers.insert(context::REQUEST_ID, ctx.request_id.clone());
+    for (name, value) in SECURITY_HEADERS {
+        if !headers.contains_key(name) {
+            headers.insert(name, HeaderValue::from_static(value));
+        }
+    }
     ctx.record(response.status(), &gw.usage);
     gw.metrics
         .observe(response.status().as_u16(), ctx.started.elapsed());
     response
 }
+
+/// What the portal's layers add to every answer, for the gateway's own.
+const SECURITY_HEADERS: [(&str, &str); 2] = [
+    ("x-content-type-options", "nosniff"),
+    ("referrer-policy", "strict-origin-when-cross-origin"),
+];
 
 async fn process(
     gw: &Gateway,
@@ -315,7 +340,7 @@ fn route(gw: &Gateway, ctx: &mut RequestContext) -> Result<Matched, Refusal> {
         Problem::not_found("No API is published at this path. Paths look like /{agency}/{api}/...")
     })?;
     ctx.api_id = Some(route.api.api_id);
-    ctx.route = Some(format!("/{}/{}", route.api.agency, route.api.api));
+    ctx.route = Some(route.api.clone());
     if route.api.suspended {
         return Err(Problem::service_unavailable(
             "The agency that publishes this API is suspended on this portal: its APIs are unavailable until it is reactivated.",
@@ -375,14 +400,13 @@ fn identity_token(
     grant: &Grant,
     now: i64,
 ) -> Result<Arc<str>, Refusal> {
-    let api = format!("{}/{}", route.api.agency, route.api.api);
     let caller = identity::Caller {
         app_id: key.app_id,
         key_id: key.key_id,
         owner_user_id: key.owner_user_id,
         plan_id: grant.plan_id,
         plan: &grant.plan,
-        api: &api,
+        api: &route.api.name,
         api_id: route.api.api_id,
     };
     gw.identity.token(&caller, now).map_err(|err| {

@@ -100,7 +100,7 @@ pub async fn forward(
         }
         Ok(Err(err)) if body_too_large(&err) => return Err(Refusal::too_large(how.max_body)),
         Ok(Err(err)) => {
-            tracing::warn!(request.id = ctx.request_id.as_deref().unwrap_or("-"), error = %err, "upstream request failed");
+            tracing::warn!(request.id = ctx.request_id(), error = %err, "upstream request failed");
             return Err(Problem::bad_gateway("The API's upstream could not be reached.").into());
         }
         Ok(Ok(response)) => response,
@@ -163,41 +163,34 @@ fn strip_hop_by_hop(headers: &mut HeaderMap) {
 }
 
 fn add_forwarded(headers: &mut HeaderMap, ctx: &RequestContext, host: Option<&HeaderValue>) {
-    let client_ip = ctx.peer.ip().to_string();
-    let prior = headers
-        .get("x-forwarded-for")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
-    let chain = match prior {
-        Some(prior) => format!("{prior}, {client_ip}"),
-        None => client_ip.clone(),
-    };
-    let host_text = host
-        .and_then(|h| h.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
-    let forwarded_for = if ctx.peer.is_ipv6() {
-        format!("\"[{client_ip}]\"")
-    } else {
-        client_ip
-    };
-    let mut forwarded = format!("for={forwarded_for};proto=http");
-    if !host_text.is_empty() {
-        forwarded.push_str(&format!(";host=\"{host_text}\""));
+    use std::fmt::Write;
+    let ip = ctx.peer.ip();
+    let mut chain = String::new();
+    if let Some(prior) = headers.get("x-forwarded-for").and_then(|v| v.to_str().ok()) {
+        chain.push_str(prior);
+        chain.push_str(", ");
     }
-    let pairs = [
-        ("x-forwarded-for", chain),
-        ("x-forwarded-proto", "http".to_owned()),
-        ("x-forwarded-host", host_text),
-        ("forwarded", forwarded),
-    ];
-    for (name, value) in pairs {
-        if let Ok(value) = HeaderValue::from_str(&value) {
-            if !value.is_empty() {
-                headers.insert(name, value);
-            }
+    let _ = write!(chain, "{ip}");
+    let mut forwarded = String::new();
+    let _ = if ip.is_ipv6() {
+        write!(forwarded, "for=\"[{ip}]\";proto=http")
+    } else {
+        write!(forwarded, "for={ip};proto=http")
+    };
+    let host = host.filter(|h| !h.is_empty() && h.to_str().is_ok());
+    if let Some(host) = host.and_then(|h| h.to_str().ok()) {
+        let _ = write!(forwarded, ";host=\"{host}\"");
+    }
+    for (name, value) in [("x-forwarded-for", chain), ("forwarded", forwarded)] {
+        if let Ok(value) = HeaderValue::try_from(value) {
+            headers.insert(name, value);
         }
     }
+    headers.insert("x-forwarded-proto", HeaderValue::from_static("http"));
+    match host {
+        Some(host) => headers.insert("x-forwarded-host", host.clone()),
+        None => headers.remove("x-forwarded-host"),
+    };
 }
 
 #[cfg(test)]

@@ -25,6 +25,9 @@ pub struct ApiRoute {
     pub api_id: i64,
     pub agency: String,
     pub api: String,
+    /// `{agency}/{api}`: the table's key, the identity token's audience and
+    /// (with a leading `/`) the route in the log.
+    pub name: String,
     pub access_mode: AccessMode,
     /// Upstream base URL, without a trailing slash.
     pub upstream: String,
@@ -40,7 +43,9 @@ pub struct Matched {
     pub rest: String,
 }
 
-type Table = HashMap<(String, String), Arc<ApiRoute>>;
+/// Routes by `{agency}/{api}`, so that a request's path is looked up
+/// without copying it.
+type Table = HashMap<String, Arc<ApiRoute>>;
 
 /// The shared, swappable route table.
 #[derive(Clone, Default)]
@@ -72,15 +77,17 @@ impl RouteTable {
             } else {
                 AccessMode::Key
             };
+            let name = format!("{}/{}", row.agency_slug, row.api_slug);
             let route = ApiRoute {
                 api_id: row.api_id,
-                agency: row.agency_slug.clone(),
-                api: row.api_slug.clone(),
+                agency: row.agency_slug,
+                api: row.api_slug,
+                name: name.clone(),
                 access_mode,
                 upstream: row.upstream_url.trim_end_matches('/').to_owned(),
                 suspended: row.agency_status != "active",
             };
-            table.insert((row.agency_slug, row.api_slug), Arc::new(route));
+            table.insert(name, Arc::new(route));
         }
         let count = table.len();
         let mut current = self
@@ -113,17 +120,19 @@ impl RouteTable {
         let mut parts = trimmed.splitn(3, '/');
         let agency = parts.next().filter(|s| !s.is_empty())?;
         let api = parts.next().filter(|s| !s.is_empty())?;
-        let rest = parts.next().map(|r| format!("/{r}")).unwrap_or_default();
-        let table = self.snapshot();
-        let route = table.get(&(agency.to_owned(), api.to_owned()))?.clone();
-        Some(Matched { api: route, rest })
+        let name = &trimmed[..agency.len() + 1 + api.len()];
+        let route = self.snapshot().get(name)?.clone();
+        Some(Matched {
+            api: route,
+            rest: trimmed[name.len()..].to_owned(),
+        })
     }
 
     #[cfg(test)]
     fn with(routes: Vec<ApiRoute>) -> Self {
         let table = routes
             .into_iter()
-            .map(|r| ((r.agency.clone(), r.api.clone()), Arc::new(r)))
+            .map(|r| (r.name.clone(), Arc::new(r)))
             .collect();
         Self(Arc::new(RwLock::new(Arc::new(table))))
     }
@@ -138,6 +147,7 @@ mod tests {
             api_id: 1,
             agency: "tax".into(),
             api: "returns".into(),
+            name: "tax/returns".into(),
             access_mode: AccessMode::Open,
             upstream: "http://upstream.test/v1".into(),
             suspended: false,

@@ -95,6 +95,9 @@ impl UsageSink {
     }
 }
 
+/// Events taken from the channel at once.
+const BATCH: usize = 1024;
+
 type MinuteKey = (i64, i64, i64, i64);
 
 struct Writer {
@@ -116,13 +119,17 @@ impl Writer {
     ) {
         let mut tick = tokio::time::interval(every);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        // Under load, each wake takes every event waiting, not one.
+        let mut batch = Vec::with_capacity(BATCH);
         loop {
             tokio::select! {
-                event = events.recv() => match event {
-                    Some(event) => self.add(&event),
-                    None => {
+                received = events.recv_many(&mut batch, BATCH) => {
+                    if received == 0 {
                         self.flush().await;
                         return;
+                    }
+                    for event in batch.drain(..) {
+                        self.add(&event);
                     }
                 },
                 _ = tick.tick() => self.flush().await,

@@ -468,7 +468,10 @@ async fn healthz(
 /// Request ids, one trace span per request, and security headers. Shared by
 /// the portal and the gateway; `response_level` is the level of the line that
 /// each response logs (the gateway logs its own richer line).
-pub fn with_common_layers(router: Router, response_level: Level) -> Router {
+pub fn with_common_layers<S>(router: Router<S>, response_level: Level) -> Router<S>
+where
+    S: Clone + Send + Sync + 'static,
+{
     let request_id = HeaderName::from_static("x-request-id");
     router.layer(
         ServiceBuilder::new()

@@ -9,7 +9,6 @@ use anyhow::Context;
 use leptos::config::LeptosOptions;
 use tokio::net::TcpListener;
 use tokio::sync::watch;
-use tracing::Level;
 
 use super::clock::Clock;
 use super::config::Config;
@@ -175,7 +174,7 @@ impl Application {
             gateway_listener,
             routes: gateway.routes.clone(),
             usage: gateway.usage.clone(),
-            gateway: portal::with_common_layers(gateway.router(), Level::DEBUG),
+            gateway: gateway.router(),
             db,
             feed,
         }
