@@ -8,7 +8,7 @@ use portico::server::telemetry;
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
-    telemetry::init();
+    let _log = telemetry::init_for_process();
     let result = match cli.command {
         Command::Serve => serve(cli.config).await,
         Command::Gateway => gateway(cli.config).await,

@@ -1,14 +1,40 @@
 //! Logging: `tracing` with structured fields, filtered by `RUST_LOG`.
 
+use tracing_appender::non_blocking::{NonBlockingBuilder, WorkerGuard};
+use tracing_subscriber::fmt::MakeWriter;
 use tracing_subscriber::EnvFilter;
 
-/// Installs the global subscriber once; later calls (tests) do nothing.
+/// Installs the global subscriber for the `portico` process. Lines are
+/// written to standard output by a thread of their own: the gateway logs a
+/// line per call, and a request must not wait for the terminal or the disk
+/// (nor for the other worker's write). Nothing is dropped: when the buffer
+/// of lines is full, callers wait. Keep the guard until the process ends;
+/// dropping it writes what is left.
+pub fn init_for_process() -> WorkerGuard {
+    let (writer, guard) = NonBlockingBuilder::default()
+        .lossy(false)
+        .thread_name("portico-log")
+        .finish(std::io::stdout());
+    install(writer);
+    guard
+}
+
+/// Installs the global subscriber, writing directly (tests); later calls
+/// do nothing.
 pub fn init() {
+    install(std::io::stdout);
+}
+
+fn install<W>(writer: W)
+where
+    W: for<'w> MakeWriter<'w> + Send + Sync + 'static,
+{
     let filter = EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,hyper_util=warn"));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_target(false)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
+        .with_writer(writer)
         .try_init();
 }
