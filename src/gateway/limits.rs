@@ -6,7 +6,9 @@
 
 use std::collections::HashMap;
 use std::num::NonZeroU32;
-use std::sync::{Arc, RwLock};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock, RwLock};
+use std::time::{Duration, Instant};
 
 use axum::http::{HeaderMap, HeaderValue};
 use governor::clock::{Clock as _, DefaultClock};
@@ -78,6 +80,19 @@ struct Entry {
     limits: (Option<u32>, Option<u32>),
     second: Option<Direct>,
     minute: Option<Direct>,
+    /// When the entry last counted a call, in seconds of [`uptime`].
+    last_used: AtomicU64,
+}
+
+/// How long a (key, API) may go without a call before its limiters are
+/// dropped. Twice the longest window: by then a GCRA limiter is full
+/// again, so a new one behaves the same.
+pub const IDLE: Duration = Duration::from_secs(120);
+
+/// Seconds since the first call of this process to ask.
+fn uptime() -> u64 {
+    static STARTED: OnceLock<Instant> = OnceLock::new();
+    STARTED.get_or_init(Instant::now).elapsed().as_secs()
 }
 
 /// The per-(key, API) limiters. A plan's new rates replace the limiters of
@@ -86,6 +101,52 @@ struct Entry {
 pub struct RateLimits {
     entries: Arc<RwLock<Entries>>,
     clock: DefaultClock,
+}
+
+impl RateLimits {
+    /// Drops the limiters of every (key, API) without a call for `idle`:
+    /// keys revoked, expired or simply quiet, so that the map holds what
+    /// is in use rather than everything ever called. How many went.
+    pub fn sweep(&self, idle: Duration) -> usize {
+        let now = uptime();
+        let mut entries = self
+            .entries
+            .write()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let before = entries.len();
+        entries.retain(|_, entry| {
+            now.saturating_sub(entry.last_used.load(Ordering::Relaxed)) < idle.as_secs()
+        });
+        before - entries.len()
+    }
+
+    /// Sweeps every minute for as long as the process runs.
+    pub fn sweep_every_minute(&self) {
+        let rates = self.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(Duration::from_secs(60));
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tick.tick().await;
+                let dropped = rates.sweep(IDLE);
+                if dropped > 0 {
+                    tracing::debug!(dropped, "idle rate limiters dropped");
+                }
+            }
+        });
+    }
+
+    /// How many (key, API) pairs hold limiters.
+    pub fn len(&self) -> usize {
+        self.entries
+            .read()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
 }
 
 fn limiter(quota: Quota, clock: &DefaultClock) -> Direct {
@@ -110,6 +171,7 @@ impl RateLimits {
             limits: wanted,
             second: nonzero(limits.per_second).map(|n| limiter(Quota::per_second(n), &self.clock)),
             minute: nonzero(limits.per_minute).map(|n| limiter(Quota::per_minute(n), &self.clock)),
+            last_used: AtomicU64::new(uptime()),
         });
         self.entries
             .write()
@@ -121,6 +183,7 @@ impl RateLimits {
     /// Counts one call of the key on the API against the plan's rates.
     pub fn check(&self, key_id: i64, api_id: i64, limits: &Limits, verdict: &mut Verdict) {
         let entry = self.entry(key_id, api_id, limits);
+        entry.last_used.store(uptime(), Ordering::Relaxed);
         let rates = [
             ("second", 1, limits.per_second, &entry.second),
             ("minute", 60, limits.per_minute, &entry.minute),
@@ -169,6 +232,23 @@ mod tests {
             per_second: Some(per_second),
             ..Limits::default()
         }
+    }
+
+    #[test]
+    fn idle_limiters_are_dropped_and_come_back_full() {
+        let rates = RateLimits::default();
+        for _ in 0..10 {
+            rates.check(1, 1, &limits(10), &mut Verdict::default());
+        }
+        rates.check(2, 1, &limits(10), &mut Verdict::default());
+        assert_eq!(rates.len(), 2);
+        assert_eq!(rates.sweep(IDLE), 0, "both were used just now");
+        assert_eq!(rates.sweep(Duration::ZERO), 2);
+        assert!(rates.is_empty());
+        let mut verdict = Verdict::default();
+        rates.check(1, 1, &limits(10), &mut verdict);
+        assert_eq!(verdict.retry_after, None);
+        assert_eq!(verdict.policies[0].remaining, 9, "a new limiter, full");
     }
 
     #[test]

@@ -120,6 +120,7 @@ impl Gateway {
         .await?;
         quotas.load(&stored, now);
         let rates = RateLimits::default();
+        rates.sweep_every_minute();
         let shared = match &options.redis_url {
             Some(url) => Some(SharedLimits::connect(url, rates.clone(), quotas.clone()).await?),
             None => None,
