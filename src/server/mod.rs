@@ -4,9 +4,12 @@
 pub mod access;
 pub mod clock;
 pub mod config;
+mod data_plane;
 pub mod error;
 pub mod flash;
 pub mod health;
+pub mod layers;
+mod page_rules;
 pub mod portal;
 pub mod problem;
 pub mod security;

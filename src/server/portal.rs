@@ -1,20 +1,16 @@
 //! The portal's router: pages (Leptos), server functions, REST endpoints,
 //! static files, and the middleware every request passes.
 
-use axum::http::{HeaderName, HeaderValue, Request};
 use std::sync::{Arc, Mutex};
 
 use axum::routing::{any, get, post, MethodRouter};
 use axum::Router;
 use leptos::prelude::provide_context;
 use leptos_axum::{generate_route_list, LeptosRoutes};
-use tower::ServiceBuilder;
-use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
-use tower_http::set_header::SetResponseHeaderLayer;
-use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
 use super::access::{self, Guard, PageRenderer, Rules};
+use super::layers::with_common_layers;
 use super::security;
 use super::state::AppState;
 use crate::app::{shell, App};
@@ -24,107 +20,7 @@ use crate::auth::model::Role;
 use crate::reference::handlers as reference;
 use crate::{catalogue, demo, rest, tokens};
 
-/// The Leptos pages and what each needs. A page route without an entry
-/// here is refused (and the access test fails).
-pub const PAGE_RULES: &[(&str, Need)] = &[
-    ("/", Need::Anyone),
-    ("/apis", Need::Anyone),
-    ("/agencies/{agency}", Need::Anyone),
-    ("/apis/{agency}/{api}", Need::Anyone),
-    ("/apis/{agency}/{api}/changelog", Need::Anyone),
-    ("/sign-in", Need::Anyone),
-    ("/forbidden", Need::Anyone),
-    ("/account", Need::SignedIn),
-    ("/admin", Need::Admin),
-    ("/manage/{agency}", Need::Agency(Role::Maintainer)),
-    ("/admin/agencies/new", Need::Admin),
-    ("/admin/agencies/{agency}", Need::Admin),
-    ("/admin/settings", Need::Admin),
-    ("/admin/audit", Need::Admin),
-    ("/manage/{agency}/audit", Need::Agency(Role::Owner)),
-    ("/invitations/{token}", Need::SignedIn),
-    ("/terms", Need::Anyone),
-    ("/manage/{agency}/apis/new", Need::Agency(Role::Maintainer)),
-    (
-        "/manage/{agency}/apis/{api}",
-        Need::Agency(Role::Maintainer),
-    ),
-    (
-        "/manage/{agency}/apis/{api}/guides/new",
-        Need::Agency(Role::Maintainer),
-    ),
-    (
-        "/manage/{agency}/apis/{api}/guides/{guide}",
-        Need::Agency(Role::Maintainer),
-    ),
-    ("/apis/{agency}/{api}/guides/{guide}", Need::Anyone),
-    ("/manage/{agency}/tokens", Need::Agency(Role::Maintainer)),
-    ("/account/tokens", Need::SignedIn),
-    // Self-service access. The queue and consumers show developers'
-    // names, emails and purposes: owners only, like plans.
-    (
-        "/manage/{agency}/apis/{api}/plans",
-        Need::Agency(Role::Owner),
-    ),
-    (
-        "/manage/{agency}/apis/{api}/consumers",
-        Need::Agency(Role::Owner),
-    ),
-    // Usage names consumers and their owners too: owners only.
-    (
-        "/manage/{agency}/apis/{api}/usage",
-        Need::Agency(Role::Owner),
-    ),
-    ("/manage/{agency}/requests", Need::Agency(Role::Owner)),
-    ("/apis/{agency}/{api}/access", Need::SignedIn),
-    ("/notifications", Need::SignedIn),
-    // Developers' applications: the functions find the caller's own only.
-    ("/apps", Need::SignedIn),
-    ("/apps/{app}", Need::SignedIn),
-    ("/apps/{app}/delete", Need::SignedIn),
-];
-
-/// The server functions and what each needs. The functions check again
-/// themselves; for `AgencyArgument` only they can, as the agency is an
-/// argument.
-pub const SERVER_FN_RULES: &[(&str, Need)] = &[
-    ("/fn/site_info", Need::Anyone),
-    ("/fn/viewer", Need::Anyone),
-    ("/fn/sign_in_page", Need::Anyone),
-    ("/fn/catalogue", Need::Anyone),
-    ("/fn/api_detail", Need::Anyone),
-    ("/fn/changelog", Need::Anyone),
-    ("/fn/account", Need::SignedIn),
-    ("/fn/admin_overview", Need::Admin),
-    ("/fn/agency_console", Need::AgencyArgument(Role::Maintainer)),
-    ("/fn/admin_form", Need::Admin),
-    ("/fn/admin_agency", Need::Admin),
-    ("/fn/platform_settings", Need::Admin),
-    ("/fn/terms", Need::Anyone),
-    ("/fn/invitation", Need::SignedIn),
-    // With an agency, its owners' log; without, the admins' (the function checks).
-    ("/fn/audit_log", Need::AgencyArgument(Role::Owner)),
-    ("/fn/manage_new_api", Need::AgencyArgument(Role::Maintainer)),
-    ("/fn/manage_api", Need::AgencyArgument(Role::Maintainer)),
-    ("/fn/manage_guide", Need::AgencyArgument(Role::Maintainer)),
-    ("/fn/guide", Need::Anyone),
-    ("/fn/tokens_page", Need::AgencyArgument(Role::Maintainer)),
-    ("/fn/developer_tokens_page", Need::SignedIn),
-    ("/fn/manage_plans", Need::AgencyArgument(Role::Owner)),
-    ("/fn/request_queue", Need::AgencyArgument(Role::Owner)),
-    ("/fn/consumers", Need::AgencyArgument(Role::Owner)),
-    ("/fn/api_usage", Need::AgencyArgument(Role::Owner)),
-    ("/fn/app_usage", Need::SignedIn),
-    ("/fn/access_request", Need::SignedIn),
-    ("/fn/app_subscriptions", Need::SignedIn),
-    ("/fn/my_access_requests", Need::SignedIn),
-    ("/fn/notifications", Need::SignedIn),
-    // A visitor has none: the header asks on every page.
-    ("/fn/unread_notifications", Need::Anyone),
-    ("/fn/apps_page", Need::SignedIn),
-    ("/fn/app_page", Need::SignedIn),
-    ("/fn/app_delete_page", Need::SignedIn),
-];
+pub use super::page_rules::{PAGE_RULES, SERVER_FN_RULES};
 
 /// A hand-written route: its path, what it needs, its handlers.
 type Route = (String, Need, MethodRouter<AppState>);
@@ -463,39 +359,4 @@ async fn healthz(
     super::health::report(&state.db, "portal", false)
         .await
         .into_response()
-}
-
-/// Request ids, one trace span per request, and security headers. Shared by
-/// the portal and the gateway; `response_level` is the level of the line that
-/// each response logs (the gateway logs its own richer line).
-pub fn with_common_layers<S>(router: Router<S>, response_level: Level) -> Router<S>
-where
-    S: Clone + Send + Sync + 'static,
-{
-    let request_id = HeaderName::from_static("x-request-id");
-    router.layer(
-        ServiceBuilder::new()
-            .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))
-            .layer(
-                TraceLayer::new_for_http()
-                    .make_span_with(|request: &Request<axum::body::Body>| {
-                        let id = request
-                            .headers()
-                            .get("x-request-id")
-                            .and_then(|v| v.to_str().ok())
-                            .unwrap_or("-");
-                        tracing::info_span!("request", request.id = %id, http.method = %request.method())
-                    })
-                    .on_response(DefaultOnResponse::new().level(response_level)),
-            )
-            .layer(PropagateRequestIdLayer::new(request_id))
-            .layer(SetResponseHeaderLayer::if_not_present(
-                HeaderName::from_static("x-content-type-options"),
-                HeaderValue::from_static("nosniff"),
-            ))
-            .layer(SetResponseHeaderLayer::if_not_present(
-                HeaderName::from_static("referrer-policy"),
-                HeaderValue::from_static("strict-origin-when-cross-origin"),
-            )),
-    )
 }

@@ -12,6 +12,7 @@ use tokio::sync::watch;
 
 use super::clock::Clock;
 use super::config::Config;
+use super::data_plane::data_plane;
 use super::portal;
 use super::state::AppState;
 use crate::catalogue;
@@ -257,62 +258,6 @@ impl Application {
     }
 }
 
-/// The gateway's settings from the configuration.
-fn gateway_options(config: &Config, issuer: &str) -> crate::gateway::Options {
-    crate::gateway::Options {
-        upstream_timeout: Duration::from_secs(config.upstream_timeout_secs),
-        max_body_bytes: config.gateway_max_body_bytes,
-        flush_every: Duration::from_millis(config.usage_flush_ms.max(10)),
-        keys_dir: config
-            .keys_dir
-            .clone()
-            .unwrap_or_else(|| config.data_dir.join("keys")),
-        issuer: issuer.to_owned(),
-        redis_url: config.redis_url.clone(),
-        metrics: crate::metrics::Access::new(config.metrics_token.as_deref()),
-    }
-}
-
-/// The gateway of either kind of node: its routes, snapshot and usage task,
-/// and on PostgreSQL the change feed. Also returns its public URL.
-async fn data_plane(
-    config: &Config,
-    db: &Db,
-    clock: &Clock,
-    gateway_addr: SocketAddr,
-) -> anyhow::Result<(Gateway, Option<tokio::task::JoinHandle<()>>, String)> {
-    let routes = RouteTable::default();
-    let count = routes.reload(db).await?;
-    tracing::info!(routes = count, "gateway routes loaded");
-    let gateway_url = config
-        .gateway_public_url
-        .clone()
-        .unwrap_or_else(|| base_url(gateway_addr));
-    let mut gateway = Gateway::start(
-        db.clone(),
-        clock.clone(),
-        routes,
-        gateway_options(config, &gateway_url),
-    )
-    .await?;
-    let feed = listen_for_changes(config, &mut gateway);
-    Ok((gateway, feed, gateway_url))
-}
-
-/// On PostgreSQL, starts listening to the cluster's change feed.
-fn listen_for_changes(
-    config: &Config,
-    gateway: &mut Gateway,
-) -> Option<tokio::task::JoinHandle<()>> {
-    let url = config.database_url();
-    if crate::db::Backend::from_url(&url).ok()? != crate::db::Backend::Postgres {
-        return None;
-    }
-    let (feed, task) = crate::gateway::feed::Feed::listen(url, gateway.changes());
-    gateway.feed = feed;
-    Some(task)
-}
-
 /// [`open_database`], retried every two seconds until the database answers.
 /// Start-up problems that waiting cannot fix (a malformed URL, a failed
 /// migration) still end the start.
@@ -364,7 +309,7 @@ async fn bind(addr: SocketAddr, what: &str) -> anyhow::Result<TcpListener> {
 }
 
 /// `http://ADDR`, with an unspecified address (0.0.0.0) shown as loopback.
-fn base_url(addr: SocketAddr) -> String {
+pub(super) fn base_url(addr: SocketAddr) -> String {
     let mut addr = addr;
     if addr.ip().is_unspecified() {
         addr.set_ip([127, 0, 0, 1].into());
