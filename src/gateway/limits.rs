@@ -166,18 +166,29 @@ impl RateLimits {
         if let Some(entry) = found.filter(|entry| entry.limits == wanted) {
             return entry;
         }
-        let nonzero = |n: Option<u32>| n.and_then(NonZeroU32::new);
-        let entry = Arc::new(Entry {
-            limits: wanted,
-            second: nonzero(limits.per_second).map(|n| limiter(Quota::per_second(n), &self.clock)),
-            minute: nonzero(limits.per_minute).map(|n| limiter(Quota::per_minute(n), &self.clock)),
-            last_used: AtomicU64::new(uptime()),
-        });
-        self.entries
+        let mut entries = self
+            .entries
             .write()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .insert((key_id, api_id), entry.clone());
-        entry
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        // Looked up again under the write lock: when two first calls race,
+        // the second must count against the limiters the first made, not
+        // replace them with full ones.
+        match entries.get(&(key_id, api_id)) {
+            Some(entry) if entry.limits == wanted => entry.clone(),
+            _ => {
+                let nonzero = |n: Option<u32>| n.and_then(NonZeroU32::new);
+                let entry = Arc::new(Entry {
+                    limits: wanted,
+                    second: nonzero(limits.per_second)
+                        .map(|n| limiter(Quota::per_second(n), &self.clock)),
+                    minute: nonzero(limits.per_minute)
+                        .map(|n| limiter(Quota::per_minute(n), &self.clock)),
+                    last_used: AtomicU64::new(uptime()),
+                });
+                entries.insert((key_id, api_id), entry.clone());
+                entry
+            }
+        }
     }
 
     /// Counts one call of the key on the API against the plan's rates.
@@ -270,6 +281,38 @@ mod tests {
         let mut bigger = Verdict::default();
         rates.check(1, 1, &limits(20), &mut bigger);
         assert_eq!(bigger.retry_after, None);
+    }
+
+    #[test]
+    fn racing_first_calls_share_one_limiter() {
+        // Eight threads make the first calls of a pair at once, for many
+        // pairs: a pair whose limiters were made twice let 11 through.
+        let rates = RateLimits::default();
+        let start = Arc::new(std::sync::Barrier::new(8));
+        let threads: Vec<_> = (0..8)
+            .map(|_| {
+                let (rates, start) = (rates.clone(), start.clone());
+                std::thread::spawn(move || {
+                    let mut passed = vec![0; 200];
+                    for (key, passed) in passed.iter_mut().enumerate() {
+                        start.wait();
+                        for _ in 0..2 {
+                            let mut verdict = Verdict::default();
+                            rates.check(key as i64, 1, &limits(10), &mut verdict);
+                            *passed += usize::from(verdict.retry_after.is_none());
+                        }
+                    }
+                    passed
+                })
+            })
+            .collect();
+        let mut passed = vec![0; 200];
+        for thread in threads {
+            for (total, n) in passed.iter_mut().zip(thread.join().expect("a thread")) {
+                *total += n;
+            }
+        }
+        assert!(passed.iter().all(|&n| n == 10), "{passed:?}");
     }
 
     #[test]
