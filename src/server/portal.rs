@@ -1,12 +1,12 @@
 //! The portal's router: pages (Leptos), server functions, REST endpoints,
 //! static files, and the middleware every request passes.
 
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use axum::routing::{any, get, post, MethodRouter};
 use axum::Router;
 use leptos::prelude::provide_context;
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use tracing::Level;
 
 use super::access::{self, Guard, PageRenderer, Rules};
@@ -307,9 +307,22 @@ pub fn rules(dev: bool) -> Rules {
     rules
 }
 
+/// The application's pages, generated once per process.
+///
+/// Generating them runs the whole application with resource loading
+/// suppressed by a process-wide flag (leptos_server's
+/// `SuppressResourceLoad`): a page rendered by another portal in the same
+/// process at that moment would wait for its data forever
+/// (leptos-rs/leptos#4773). One portal per process never meets this, but
+/// the tests start many; so the list is made once, before any portal serves.
+pub fn route_list() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 /// Builds the portal's service around its state.
 pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let context = {
         let state = state.clone();
         move || provide_context(state.clone())

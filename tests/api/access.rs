@@ -66,7 +66,7 @@ async fn every_route_has_a_rule_and_every_rule_holds(app: TestApp) {
 
     // Completeness: every page and server function has a rule, and no rule
     // names a page or function that does not exist.
-    let pages: BTreeSet<String> = leptos_axum::generate_route_list(portico::app::App)
+    let pages: BTreeSet<String> = portico::server::portal::route_list()
         .iter()
         .map(|route| route.path().to_string())
         .collect();
