@@ -12,6 +12,7 @@ const dataDir = process.env.PORTICO_E2E_DATA_DIR ?? path.join(repoRoot, 'target/
 const mockpassPort = process.env.PORTICO_E2E_MOCKPASS_PORT ?? '5356';
 const oidcPort = process.env.PORTICO_E2E_OIDC_PORT ?? '9356';
 const portal = `http://127.0.0.1:${portalPort}`;
+const serverLog = process.env.PORTICO_E2E_SERVER_LOG;
 
 
 export default defineConfig({
@@ -74,7 +75,10 @@ export default defineConfig({
       stderr: 'pipe',
     },
     {
-      command: `"${binary}" --dev serve --data-dir "${dataDir}" --portal-addr 127.0.0.1:${portalPort} --gateway-addr 127.0.0.1:${gatewayPort}`,
+      // PORTICO_E2E_SERVER_LOG names a file for Portico's log lines, read
+      // when a test fails (scripts/test prints its warnings and errors).
+      command: `"${binary}" --dev serve --data-dir "${dataDir}" --portal-addr 127.0.0.1:${portalPort} --gateway-addr 127.0.0.1:${gatewayPort}`
+        + (serverLog ? ` >> "${serverLog}"` : ''),
       cwd: repoRoot,
       env: {
         PORTICO_AUTH_CONFIG: path.join(__dirname, 'oidc/e2e-auth.toml'),
