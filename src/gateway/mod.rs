@@ -19,6 +19,7 @@ pub mod proxy;
 pub mod quota;
 pub mod respond;
 pub mod routes;
+pub mod serve;
 pub mod shared_limits;
 pub mod snapshot;
 pub mod usage;

@@ -172,6 +172,16 @@ pub struct Config {
     )]
     pub gateway_max_body_bytes: u64,
 
+    /// How many threads serve the gateway's API calls, each with its own
+    /// connections; 0: one per core.
+    #[arg(
+        long,
+        env = "PORTICO_GATEWAY_THREADS",
+        default_value_t = 0,
+        global = true
+    )]
+    pub gateway_threads: usize,
+
     /// How often the gateway writes usage and quota counters, in
     /// milliseconds (they are also written at shutdown).
     #[arg(
@@ -255,6 +265,7 @@ impl Config {
             gateway_public_url: None,
             upstream_timeout_secs: 2,
             gateway_max_body_bytes: 1024 * 1024,
+            gateway_threads: 2,
             usage_flush_ms: 200,
             public_url: None,
             auth_config: None,

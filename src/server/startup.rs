@@ -73,7 +73,9 @@ pub struct Application {
     /// The portal and its listener (`serve` only).
     portal: Option<(TcpListener, axum::Router)>,
     gateway_listener: TcpListener,
-    gateway: axum::Router,
+    gateway: Gateway,
+    /// Threads serving the gateway's calls.
+    gateway_threads: usize,
     db: Db,
     routes: RouteTable,
     usage: crate::gateway::usage::UsageSink,
@@ -146,7 +148,14 @@ impl Application {
         spawn_session_cleanup(&db);
         db.spawn_checkpoints();
         let portal = Some((portal_listener, portal::router(state)));
-        Ok(Self::assemble(portal, gateway_listener, gateway, db, feed))
+        let threads = crate::gateway::serve::threads(config.gateway_threads);
+        Ok(Self::assemble(
+            portal,
+            (gateway_listener, threads),
+            gateway,
+            db,
+            feed,
+        ))
     }
 
     /// Builds a gateway node of a cluster: the data plane alone, on the
@@ -159,13 +168,20 @@ impl Application {
         let gateway_listener = bind(config.gateway_addr, "gateway").await?;
         let gateway_addr = gateway_listener.local_addr()?;
         let (gateway, feed, _) = data_plane(&config, &db, &clock, gateway_addr).await?;
-        Ok(Self::assemble(None, gateway_listener, gateway, db, feed))
+        let threads = crate::gateway::serve::threads(config.gateway_threads);
+        Ok(Self::assemble(
+            None,
+            (gateway_listener, threads),
+            gateway,
+            db,
+            feed,
+        ))
     }
 
     /// The parts of either kind of node, put together.
     fn assemble(
         portal: Option<(TcpListener, axum::Router)>,
-        gateway_listener: TcpListener,
+        (gateway_listener, gateway_threads): (TcpListener, usize),
         gateway: Gateway,
         db: Db,
         feed: Option<tokio::task::JoinHandle<()>>,
@@ -175,7 +191,8 @@ impl Application {
             gateway_listener,
             routes: gateway.routes.clone(),
             usage: gateway.usage.clone(),
-            gateway: gateway.router(),
+            gateway,
+            gateway_threads,
             db,
             feed,
         }
@@ -238,13 +255,13 @@ impl Application {
                 None => Ok(()),
             }
         };
-        let gateway = axum::serve(
+        let gateway = crate::gateway::serve::serve(
             self.gateway_listener,
-            self.gateway
-                .into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(stopped(stop_rx));
-        let (portal, gateway) = tokio::join!(portal, gateway.into_future());
+            self.gateway,
+            self.gateway_threads,
+            stopped(stop_rx),
+        );
+        let (portal, gateway) = tokio::join!(portal, gateway);
         portal.context("the portal stopped with an error")?;
         gateway.context("the gateway stopped with an error")?;
         if let Some(feed) = self.feed {
