@@ -21,6 +21,12 @@
 //!    per request) joins the interleaved rounds, and its figures are set
 //!    against the in-memory limiter's.
 //!
+//! 5. A baseline: with `BENCH_BASELINE=/path/to/portico` (another build
+//!    with the same migrations, say the previous commit's), a gateway from that binary joins the
+//!    rounds too, and this build's throughput is set against it: a change
+//!    is measured against what it changes in the same run, not against
+//!    figures from another day.
+//!
 //! Every server listens on 127.0.0.1 on a free port and is stopped by its
 //! PID at the end. The last line reads
 //! `gateway/nginx throughput: R; p99 gateway: A ms, nginx: B ms; rss 100k keys: M MB`.
@@ -85,31 +91,24 @@ async fn run(portico: &Path) -> Result<()> {
     )?;
 
     // ---- Portico with the bench's API, plan, application and keys.
-    let data = dir.path().join("portico");
-    std::fs::create_dir_all(&data)?;
-    let url = portico::db::sqlite_url(&data.join("portico.db"));
-    let db = Db::connect(&url).await?;
-    db.migrate().await?;
-    let keys = seed(&db, upstream_port, 0).await?;
-    db.close().await;
-    let gateway = Portico::start(portico, &data, &url, None)?;
-    gateway.wait_ready().await?;
+    let (gateway, gateway_url, keys) =
+        seeded(portico, dir.path(), "portico", upstream_port, None).await?;
 
     // The same with the limits in Redis, when Redis is installed.
     let redis = Redis::start(dir.path())?;
     let shared = match &redis {
         Some(redis) => {
-            let data = dir.path().join("portico-redis");
-            std::fs::create_dir_all(&data)?;
-            let url = portico::db::sqlite_url(&data.join("portico.db"));
-            let db = Db::connect(&url).await?;
-            db.migrate().await?;
-            let keys = seed(&db, upstream_port, 0).await?;
-            db.close().await;
-            let server = Portico::start(portico, &data, &url, Some(&redis.url()))?;
-            server.wait_ready().await?;
-            let url = format!("http://127.0.0.1:{}/bench/echo/items", server.gateway_port);
-            Some((server, url, keys))
+            let url = redis.url();
+            Some(
+                seeded(
+                    portico,
+                    dir.path(),
+                    "portico-redis",
+                    upstream_port,
+                    Some(&url),
+                )
+                .await?,
+            )
         }
         None => {
             println!("redis-server is not installed: the Redis limiter is not measured");
@@ -117,7 +116,16 @@ async fn run(portico: &Path) -> Result<()> {
         }
     };
 
-    let gateway_url = format!("http://127.0.0.1:{}/bench/echo/items", gateway.gateway_port);
+    // Another build of the gateway, when one is named.
+    let baseline = match std::env::var_os("BENCH_BASELINE") {
+        Some(binary) => {
+            let binary = PathBuf::from(binary);
+            println!("baseline: {}", binary.display());
+            Some(seeded(&binary, dir.path(), "portico-baseline", upstream_port, None).await?)
+        }
+        None => None,
+    };
+
     let nginx_url = format!("http://127.0.0.1:{nginx_port}/bench/echo/items");
     let check = reqwest::Client::new();
     for (url, key) in [(&gateway_url, Some(&keys.high)), (&nginx_url, None)] {
@@ -135,8 +143,17 @@ async fn run(portico: &Path) -> Result<()> {
     let mut gateway_runs = Vec::new();
     let mut nginx_runs = Vec::new();
     let mut redis_runs = Vec::new();
+    let mut baseline_runs = Vec::new();
     for round in 1..=ROUNDS {
         let g = wrk(&gateway_url, Some(&keys.high))?;
+        if let Some((_, url, keys)) = &baseline {
+            let b = wrk(url, Some(&keys.high))?;
+            println!(
+                "round {round}: baseline {:.0} req/s p50 {:.3} ms p99 {:.3} ms ({} non-2xx)",
+                b.rps, b.p50_ms, b.p99_ms, b.non_2xx
+            );
+            baseline_runs.push(b);
+        }
         if let Some((_, url, keys)) = &shared {
             let r = wrk(url, Some(&keys.high))?;
             println!(
@@ -174,6 +191,19 @@ async fn run(portico: &Path) -> Result<()> {
         n.p99_ms,
         g.p99_ms - n.p99_ms
     );
+
+    if !baseline_runs.is_empty() {
+        let b = Run::median(&baseline_runs);
+        println!(
+            "this build against the baseline: {:.0} against {:.0} req/s, ratio {:.2}; p99 {:.3} against {:.3} ms",
+            g.rps,
+            b.rps,
+            g.rps / b.rps,
+            g.p99_ms,
+            b.p99_ms
+        );
+    }
+    drop(baseline);
 
     if !redis_runs.is_empty() {
         let r = Run::median(&redis_runs);
@@ -231,6 +261,29 @@ async fn run(portico: &Path) -> Result<()> {
         g.p99_ms, n.p99_ms
     );
     Ok(())
+}
+
+/// A `portico serve` from `binary` on a database of its own in `dir/name`,
+/// seeded with the bench's API and keys; and the URL of the bench's API on
+/// its gateway.
+async fn seeded(
+    binary: &Path,
+    dir: &Path,
+    name: &str,
+    upstream_port: u16,
+    redis_url: Option<&str>,
+) -> Result<(Portico, String, Keys)> {
+    let data = dir.join(name);
+    std::fs::create_dir_all(&data)?;
+    let url = portico::db::sqlite_url(&data.join("portico.db"));
+    let db = Db::connect(&url).await?;
+    db.migrate().await?;
+    let keys = seed(&db, upstream_port, 0).await?;
+    db.close().await;
+    let server = Portico::start(binary, &data, &url, redis_url)?;
+    server.wait_ready().await?;
+    let url = format!("http://127.0.0.1:{}/bench/echo/items", server.gateway_port);
+    Ok((server, url, keys))
 }
 
 fn verdict(met: bool) -> &'static str {

@@ -29,7 +29,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::Request;
 use axum::http::HeaderValue;
 use axum::response::Response;
 use axum::routing::get;
@@ -165,34 +165,37 @@ impl Gateway {
         )
     }
 
-    /// The gateway's HTTP service. Its own pages get the portal's layers;
-    /// API calls (the fallback, added after them) do without: `handle`
-    /// does their part itself.
-    pub fn router(self) -> Router {
+    /// The gateway's own pages, with the portal's layers. API calls do
+    /// not pass here: [`serve`] hands them to [`call`] directly.
+    pub fn pages(self: Arc<Self>) -> Router {
         let own = Router::new()
-            .route("/healthz", get(pages::healthz))
-            .route("/.well-known/jwks.json", get(pages::jwks))
-            .route("/metrics", get(pages::metrics));
-        crate::server::layers::with_common_layers(own, tracing::Level::DEBUG)
-            .fallback(handle)
-            .with_state(Arc::new(self))
+            .route(HEALTHZ, get(pages::healthz))
+            .route(JWKS, get(pages::jwks))
+            .route(METRICS, get(pages::metrics));
+        crate::server::layers::with_common_layers(own, tracing::Level::DEBUG).with_state(self)
     }
 }
 
+const HEALTHZ: &str = "/healthz";
+const JWKS: &str = "/.well-known/jwks.json";
+const METRICS: &str = "/metrics";
+
+/// Whether `path` is one of the gateway's own pages rather than an API
+/// call (APIs live at `/{agency}/{api}/...`, two segments at least).
+pub fn is_own_page(path: &str) -> bool {
+    matches!(path, HEALTHZ | JWKS | METRICS)
+}
+
 /// Every API call: the phases in order, then one log line and one event.
-/// API calls pass no tower layers: the request id, the security headers
-/// and the log line are set here, once, as the profile of the gateway
-/// showed each layer's share of a call's time.
-async fn handle(
-    State(gw): State<Arc<Gateway>>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    mut request: Request,
-) -> Response {
+/// API calls pass no router and no tower layers: the request id, the
+/// security headers and the log line are set here, once, as the profile
+/// of the gateway showed each layer's share of a call's time.
+pub async fn call(gw: &Gateway, peer: SocketAddr, mut request: Request) -> Response {
     let mut ctx = RequestContext::new(&request, peer, gw.clock.now().unix_timestamp());
     request
         .headers_mut()
         .insert(context::REQUEST_ID, ctx.request_id.clone());
-    let mut response = match process(&gw, &mut ctx, request).await {
+    let mut response = match process(gw, &mut ctx, request).await {
         Ok(response) => response,
         Err(refusal) => {
             let instance = std::mem::take(&mut ctx.path);

@@ -13,11 +13,11 @@
 
 use std::future::Future;
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::body::Body;
 use axum::extract::ConnectInfo;
-use axum::Router;
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
@@ -25,7 +25,7 @@ use tokio::net::TcpListener;
 use tokio::sync::{mpsc, oneshot};
 use tower::ServiceExt;
 
-use super::{proxy, Gateway};
+use super::{call, is_own_page, proxy, Gateway};
 
 /// How long a caller may take to send a request's headers.
 const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(30);
@@ -56,11 +56,10 @@ pub async fn serve(
         let (finished, done) = oneshot::channel::<()>();
         // Each thread has its own upstream pool, so that a pooled
         // connection is always driven by the thread that uses it.
-        let router = Gateway {
+        let gateway = Arc::new(Gateway {
             client: proxy::client(),
             ..gateway.clone()
-        }
-        .router();
+        });
         std::thread::Builder::new()
             .name(format!("gateway-{n}"))
             .spawn(move || {
@@ -68,7 +67,7 @@ pub async fn serve(
                     .enable_all()
                     .build()
                 {
-                    Ok(runtime) => runtime.block_on(work(incoming, router)),
+                    Ok(runtime) => runtime.block_on(work(incoming, gateway)),
                     Err(err) => tracing::error!(error = %err, "gateway thread not started"),
                 }
                 let _ = finished.send(());
@@ -114,7 +113,8 @@ pub async fn serve(
 
 /// One thread's work: serve each connection it is handed until the
 /// listener closes, then finish the calls in flight.
-async fn work(mut incoming: mpsc::UnboundedReceiver<Accepted>, router: Router) {
+async fn work(mut incoming: mpsc::UnboundedReceiver<Accepted>, gateway: Arc<Gateway>) {
+    let pages = gateway.clone().pages();
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(TokioTimer::new())
         .header_read_timeout(HEADER_READ_TIMEOUT);
@@ -130,11 +130,18 @@ async fn work(mut incoming: mpsc::UnboundedReceiver<Accepted>, router: Router) {
         // Answers are written whole; as nginx does on keep-alive
         // connections, do not hold a short last segment back.
         let _ = stream.set_nodelay(true);
-        let router = router.clone();
+        let (gateway, pages) = (gateway.clone(), pages.clone());
         let service = hyper::service::service_fn(move |request: hyper::Request<Incoming>| {
             let mut request = request.map(Body::new);
-            request.extensions_mut().insert(ConnectInfo(peer));
-            router.clone().oneshot(request)
+            let (gateway, pages) = (gateway.clone(), pages.clone());
+            async move {
+                if is_own_page(request.uri().path()) {
+                    request.extensions_mut().insert(ConnectInfo(peer));
+                    pages.oneshot(request).await
+                } else {
+                    Ok(call(&gateway, peer, request).await)
+                }
+            }
         });
         let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
         tokio::spawn(async move {
