@@ -68,6 +68,9 @@ pub struct Options {
     pub redis_url: Option<String>,
     /// Who may read `/metrics` (loopback only, or a bearer token).
     pub metrics: crate::metrics::Access,
+    /// Certificate authorities trusted for https upstreams besides the
+    /// system's (a PEM file).
+    pub upstream_ca_file: Option<PathBuf>,
 }
 
 /// What every gateway request needs, cheap to clone.
@@ -94,6 +97,8 @@ pub struct Gateway {
     pub identity: Arc<identity::Identity>,
     /// Pooled HTTP client to the upstreams.
     pub client: proxy::Client,
+    /// TLS to https upstreams, for more clients (one per serving thread).
+    pub tls: Arc<rustls::ClientConfig>,
     /// Calls, latencies and refusals, for `/metrics`.
     pub metrics: Arc<GatewayMetrics>,
     /// Whether the database answered lately.
@@ -130,6 +135,7 @@ impl Gateway {
         let (keys, grants) = snapshot.counts();
         tracing::info!(keys, subscriptions = grants, "gateway snapshot loaded");
         let identity = identity::Identity::load_or_generate(&options.keys_dir, &options.issuer)?;
+        let tls = Arc::new(proxy::tls_config(options.upstream_ca_file.as_deref())?);
         let usage = UsageSink::start(
             db.clone(),
             clock.clone(),
@@ -147,7 +153,8 @@ impl Gateway {
             shared,
             usage,
             identity: Arc::new(identity),
-            client: proxy::client(),
+            client: proxy::client(&tls),
+            tls,
             metrics: Arc::default(),
             database,
             feed: feed::Feed::in_process(),

@@ -3,6 +3,7 @@
 //! the key removed, the consumer's identity token added, request bodies
 //! limited in size (413), and upstream failures mapped to 502 and 504.
 
+use std::path::Path;
 use std::time::Duration;
 
 use axum::body::Body;
@@ -10,8 +11,10 @@ use axum::extract::Request;
 use axum::http::header::{self, HeaderMap, HeaderName, HeaderValue};
 use axum::http::Uri;
 use axum::response::Response;
+use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
+use rustls::ClientConfig;
 
 use super::auth::{authorization_is_a_key, KEY_HEADER};
 use super::context::RequestContext;
@@ -20,16 +23,60 @@ use super::respond::Refusal;
 use super::routes::Matched;
 use crate::server::problem::Problem;
 
-pub type Client = hyper_util::client::legacy::Client<HttpConnector, Body>;
+pub type Client = hyper_util::client::legacy::Client<HttpsConnector<HttpConnector>, Body>;
 
-/// The pooled client shared by every request.
-pub fn client() -> Client {
+/// A pooled client to upstreams, over http or https with `tls`.
+pub fn client(tls: &ClientConfig) -> Client {
     let mut connector = HttpConnector::new();
     connector.set_connect_timeout(Some(Duration::from_secs(5)));
     connector.set_nodelay(true);
+    connector.enforce_http(false);
+    let connector = hyper_rustls::HttpsConnectorBuilder::new()
+        .with_tls_config(tls.clone())
+        .https_or_http()
+        .enable_http1()
+        .wrap_connector(connector);
     hyper_util::client::legacy::Client::builder(TokioExecutor::new())
         .pool_idle_timeout(Duration::from_secs(60))
         .build(connector)
+}
+
+/// TLS to upstreams: the certificate authorities the system trusts
+/// (Debian's ca-certificates), and those of `extra_ca_file` (PEM), for
+/// agencies whose upstreams use a certificate of their own authority.
+pub fn tls_config(extra_ca_file: Option<&Path>) -> anyhow::Result<ClientConfig> {
+    use rustls::pki_types::pem::PemObject;
+    use rustls::pki_types::CertificateDer;
+
+    let mut roots = rustls::RootCertStore::empty();
+    let system = rustls_native_certs::load_native_certs();
+    let (added, _) = roots.add_parsable_certificates(system.certs);
+    if added == 0 {
+        tracing::warn!("no system certificate authorities found: https upstreams are trusted only through --upstream-ca-file");
+    }
+    if let Some(path) = extra_ca_file {
+        let read = |err: &dyn std::fmt::Display| {
+            anyhow::anyhow!(
+                "--upstream-ca-file {}: {err}; it should name a PEM file of CA certificates",
+                path.display()
+            )
+        };
+        let certs = CertificateDer::pem_file_iter(path)
+            .map_err(|err| read(&err))?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|err| read(&err))?;
+        if certs.is_empty() {
+            return Err(read(&"it holds no certificate"));
+        }
+        for cert in certs {
+            roots.add(cert).map_err(|err| read(&err))?;
+        }
+    }
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    Ok(ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()?
+        .with_root_certificates(roots)
+        .with_no_client_auth())
 }
 
 /// Headers that describe one connection, not the message (RFC 9110 7.6.1).
@@ -76,9 +123,9 @@ pub async fn forward(
     let body = Body::new(http_body_util::Limited::new(body, limit));
     let target = upstream_uri(&route.api.upstream, &route.rest, parts.uri.query())
         .ok_or_else(|| Problem::bad_gateway("The API's upstream address is not valid."))?;
-    if target.scheme_str() != Some("http") {
+    if !matches!(target.scheme_str(), Some("http" | "https")) {
         return Err(Problem::bad_gateway(
-            "This API's upstream uses a scheme the gateway cannot call yet (only http).",
+            "This API's upstream address is not an http:// or https:// URL.",
         )
         .into());
     }
@@ -99,8 +146,15 @@ pub async fn forward(
             .into())
         }
         Ok(Err(err)) if body_too_large(&err) => return Err(Refusal::too_large(how.max_body)),
+        Ok(Err(err)) if is_certificate_error(&err) => {
+            tracing::warn!(request.id = ctx.request_id(), error = ?err, "upstream certificate not trusted");
+            return Err(Problem::bad_gateway(
+                "The API's upstream presented a TLS certificate the gateway does not trust.",
+            )
+            .into());
+        }
         Ok(Err(err)) => {
-            tracing::warn!(request.id = ctx.request_id(), error = %err, "upstream request failed");
+            tracing::warn!(request.id = ctx.request_id(), error = ?err, "upstream request failed");
             return Err(Problem::bad_gateway("The API's upstream could not be reached.").into());
         }
         Ok(Ok(response)) => response,
@@ -132,6 +186,25 @@ fn body_too_large(err: &(dyn std::error::Error + 'static)) -> bool {
             return true;
         }
         source = err.source();
+    }
+    false
+}
+
+/// Whether the upstream call failed on the upstream's TLS certificate.
+fn is_certificate_error(err: &(dyn std::error::Error + 'static)) -> bool {
+    let mut next = Some(err);
+    while let Some(err) = next {
+        if let Some(rustls::Error::InvalidCertificate(_)) = err.downcast_ref::<rustls::Error>() {
+            return true;
+        }
+        // An io::Error's own source() skips the error it wraps.
+        next = match err
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref())
+        {
+            Some(inner) => Some(inner as &(dyn std::error::Error + 'static)),
+            None => err.source(),
+        };
     }
     false
 }

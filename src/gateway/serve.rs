@@ -57,7 +57,7 @@ pub async fn serve(
         // Each thread has its own upstream pool, so that a pooled
         // connection is always driven by the thread that uses it.
         let gateway = Arc::new(Gateway {
-            client: proxy::client(),
+            client: proxy::client(&gateway.tls),
             ..gateway.clone()
         });
         std::thread::Builder::new()

@@ -58,7 +58,7 @@ async fn fetch(url: &str) -> anyhow::Result<Vec<u8>> {
     let uri: http::Uri = url
         .parse()
         .with_context(|| format!("`{url}` is not a valid URL"))?;
-    let client = crate::gateway::proxy::client();
+    let client = crate::gateway::proxy::client(&crate::gateway::proxy::tls_config(None)?);
     let request = http::Request::get(uri)
         .header(
             http::header::ACCEPT,

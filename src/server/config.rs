@@ -162,6 +162,11 @@ pub struct Config {
     )]
     pub upstream_timeout_secs: u64,
 
+    /// A PEM file of certificate authorities the gateway trusts for https
+    /// upstreams, besides the system's (an agency's own authority).
+    #[arg(long, env = "PORTICO_UPSTREAM_CA_FILE", global = true)]
+    pub upstream_ca_file: Option<PathBuf>,
+
     /// The largest request body the gateway passes to an upstream, in
     /// bytes; larger ones get 413.
     #[arg(
@@ -265,6 +270,7 @@ impl Config {
             gateway_public_url: None,
             upstream_timeout_secs: 2,
             gateway_max_body_bytes: 1024 * 1024,
+            upstream_ca_file: None,
             gateway_threads: 2,
             usage_flush_ms: 200,
             public_url: None,

@@ -25,6 +25,7 @@ fn gateway_options(config: &Config, issuer: &str) -> crate::gateway::Options {
         issuer: issuer.to_owned(),
         redis_url: config.redis_url.clone(),
         metrics: crate::metrics::Access::new(config.metrics_token.as_deref()),
+        upstream_ca_file: config.upstream_ca_file.clone(),
     }
 }
 

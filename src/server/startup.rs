@@ -138,7 +138,7 @@ impl Application {
             changes: gateway.changes(),
             reference: DocumentCache::default(),
             gateway_internal_url: base_url(gateway_addr),
-            http: crate::gateway::proxy::client(),
+            http: crate::gateway::proxy::client(&gateway.tls),
             upstream_timeout: Duration::from_secs(config.upstream_timeout_secs),
             auth,
             mailer,

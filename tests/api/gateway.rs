@@ -122,7 +122,8 @@ async fn key_apis_refuse_calls_without_a_key(app: TestApp) {
     assert!(body["detail"].as_str().unwrap().contains("x-api-key"));
 }
 
-async fn point_data_sets_at(app: &TestApp, upstream: &str) {
+/// Points the demo's open API `data-sets` at `upstream`.
+pub async fn point_data_sets_at(app: &TestApp, upstream: &str) {
     sqlx::query("update api set upstream_url = $1 where slug = 'data-sets'")
         .bind(upstream)
         .execute(app.db.pool())

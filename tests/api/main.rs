@@ -23,6 +23,7 @@ mod gateway_cluster_limits;
 mod gateway_keys;
 mod gateway_limits;
 mod gateway_support;
+mod gateway_tls;
 mod gateway_usage;
 mod health;
 mod import;
