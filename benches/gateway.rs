@@ -306,8 +306,7 @@ struct Keys {
 /// plans, the bench's two applications with a key each, and `extra` more
 /// keys (two per application, each application subscribed).
 async fn seed(db: &Db, upstream_port: u16, extra: usize) -> Result<Keys> {
-    let pool = db.pool();
-    let mut tx = pool.begin().await?;
+    let mut tx = db.begin().await?;
     let run = |sql: &'static str| sqlx::query(sql);
     run("insert into tenant (id, slug, name, created_at, updated_at) values (1, 'bench', 'Bench agency', $1, $1)")
         .bind(TS)

@@ -81,7 +81,7 @@ pub async fn decide(
     reason: &str,
 ) -> Result<StoredRequest, AppError> {
     let now = state.clock.now_text();
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = state.db.begin().await?;
     let request = repo::find(&mut tx, id)
         .await?
         .filter(|r| r.agency_slug == agency)
@@ -141,7 +141,7 @@ pub async fn revoke_key(
     reason: &str,
 ) -> Result<(StoredRequest, String), AppError> {
     let now = state.clock.now_text();
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = state.db.begin().await?;
     let request = repo::find(&mut tx, id)
         .await?
         .filter(|r| r.agency_slug == agency && r.status() == SubscriptionStatus::Approved)

@@ -52,7 +52,7 @@ pub async fn create(
         )
     })?;
     let now = state.clock.now_text();
-    let mut tx = state.db.pool().begin().await.map_err(AppError::from)?;
+    let mut tx = state.db.begin().await.map_err(AppError::from)?;
     if repo::find(&mut tx, api.id, slug.as_str())
         .await
         .map_err(AppError::from)?
@@ -92,7 +92,7 @@ pub async fn update(
     plan: &CheckedPlan,
 ) -> Result<(), AppError> {
     let now = state.clock.now_text();
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = state.db.begin().await?;
     repo::update(&mut tx, before.id, &plan.fields(), &now).await?;
     let after = repo::find(&mut tx, api.id, &before.slug).await?;
     let detail =
@@ -116,7 +116,7 @@ pub async fn remove(
     plan: &StoredPlan,
 ) -> Result<bool, AppError> {
     let now = state.clock.now_text();
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = state.db.begin().await?;
     let used = repo::count_subscriptions(&mut tx, plan.id).await? > 0;
     let target = target(api, &plan.slug);
     let (action, detail) = if used {

@@ -185,7 +185,7 @@ pub async fn request(
     };
     let (app_id, purpose) = check_request(form, terms_version).map_err(Refused::Fields)?;
     let now = state.clock.now_text();
-    let mut tx = pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     let plan = plan_repo::find(&mut tx, api.id, form.plan.trim())
         .await?
         .ok_or_else(|| {

@@ -127,7 +127,7 @@ pub async fn create(
     description: &str,
 ) -> Result<i64, AppError> {
     let now = clock.now_text();
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     let id = repo::insert(&mut tx, user_id, name, description, &now).await?;
     let detail = serde_json::json!({ "name": name, "description": description });
     audit(&mut tx, actor, "app.create", id, detail, &now).await?;
@@ -145,7 +145,7 @@ pub async fn update(
     description: &str,
 ) -> Result<(), AppError> {
     let now = clock.now_text();
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     repo::update(&mut tx, app.id, name, description, &now).await?;
     let detail = serde_json::json!({
         "before": { "name": app.name, "description": app.description },
@@ -181,7 +181,7 @@ pub async fn delete(
 ) -> Result<(i64, u64), AppError> {
     let now = state.clock.now();
     let now_text = state.clock.now_text();
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = state.db.begin().await?;
     let working = working_keys(&mut tx, app.id, now).await?;
     if !repo::mark_deleted(&mut tx, app.id, &now_text).await? {
         return Err(AppError::NotFound(

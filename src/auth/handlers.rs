@@ -118,7 +118,7 @@ pub async fn callback(
         claims_json: &claims_json,
     };
     let stamp = crate::server::clock::format_timestamp(now);
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = state.db.begin().await?;
     let user_id = repo::record_sign_in(&mut tx, &sign_in, &stamp).await?;
     tx.commit().await?;
     establish(
@@ -284,7 +284,7 @@ pub async fn dev_sign_in(
     let now = state.clock.now();
     let stamp = crate::server::clock::format_timestamp(now);
     let claims = serde_json::json!({ "sub": person.subject(), "name": person.name() }).to_string();
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = state.db.begin().await?;
     let user_id = repo::record_sign_in(
         &mut tx,
         &SignIn {

@@ -32,7 +32,7 @@ pub async fn name_member(
     role: Role,
 ) -> anyhow::Result<()> {
     let now = clock.now_text();
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     let tenant_id = crate::tenants::repo::find_id(&mut tx, agency)
         .await?
         .with_context(|| {
@@ -73,7 +73,7 @@ pub async fn set_admin(
     granted: bool,
 ) -> anyhow::Result<()> {
     let now = clock.now_text();
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     let user_id = repo::ensure_identity(
         &mut tx,
         person.provider,

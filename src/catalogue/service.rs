@@ -69,7 +69,7 @@ pub async fn backfill_operations(db: &Db, now: &str) -> anyhow::Result<usize> {
         }
         // All of a version's operations or none: a version with some is
         // never looked at again.
-        let mut tx = pool.begin().await.context("starting to store operations")?;
+        let mut tx = db.begin().await.context("starting to store operations")?;
         repo::insert_operations(&mut tx, id, &index, now)
             .await
             .with_context(|| format!("storing the operations of version {id}"))?;

@@ -110,6 +110,19 @@ impl Db {
         Ok(Self { pool, backend })
     }
 
+    /// Starts a transaction. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`), so that a second writer waits for the first
+    /// (the busy timeout). A deferred transaction that reads first and
+    /// writes after another connection committed fails at once with
+    /// "database is locked" (SQLITE_BUSY_SNAPSHOT), which no timeout helps:
+    /// a form then answered 500 when two people saved at the same moment.
+    pub async fn begin(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+        match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => self.pool.begin().await,
+        }
+    }
+
     /// Applies every migration that has not run yet.
     pub async fn migrate(&self) -> anyhow::Result<()> {
         let migrator = match self.backend {
@@ -188,5 +201,50 @@ mod tests {
         );
         let err = Backend::from_url("mysql://u@localhost/db").unwrap_err();
         assert!(err.to_string().contains("sqlite://"), "{err}");
+    }
+
+    /// A transaction that reads, then writes after another connection has
+    /// written, commits: on SQLite the other writer waits for it. (With a
+    /// deferred BEGIN its write failed with "database is locked".)
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_transaction_that_reads_then_writes_is_not_refused_on_sqlite() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::connect(&sqlite_url(&dir.path().join("t.db")))
+            .await
+            .unwrap();
+        let pool = db.pool().clone();
+        sqlx::query("create table t (n integer not null)")
+            .execute(&pool)
+            .await
+            .unwrap();
+        let mut tx = db.begin().await.unwrap();
+        sqlx::query("select count(*) from t")
+            .fetch_one(&mut *tx)
+            .await
+            .unwrap();
+        let other = tokio::spawn(async move {
+            sqlx::query("insert into t (n) values (2)")
+                .execute(&pool)
+                .await
+        });
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        assert!(
+            !other.is_finished(),
+            "the other writer waits for the transaction"
+        );
+        sqlx::query("insert into t (n) values (1)")
+            .execute(&mut *tx)
+            .await
+            .expect("the transaction's write");
+        tx.commit().await.unwrap();
+        other
+            .await
+            .unwrap()
+            .expect("the other writer, after the commit");
+        let order: Vec<i64> = sqlx::query_scalar("select n from t order by rowid")
+            .fetch_all(db.pool())
+            .await
+            .unwrap();
+        assert_eq!(order, [1, 2]);
     }
 }

@@ -84,7 +84,7 @@ pub struct SeedReport {
 /// loses anything.
 pub async fn seed(db: &Db, clock: &Clock, upstream_base: &str) -> anyhow::Result<SeedReport> {
     let now = clock.now_text();
-    let mut tx = db.pool().begin().await.context("starting the demo seed")?;
+    let mut tx = db.begin().await.context("starting the demo seed")?;
     let mut report = SeedReport::default();
     for agency in AGENCIES {
         let tenant = NewTenant {

@@ -207,7 +207,7 @@ async fn write(
     quotas: &[repo::QuotaRow],
     now: &str,
 ) -> sqlx::Result<()> {
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     repo::add_minutes(&mut tx, rows).await?;
     for row in quotas {
         repo::add_quota(&mut tx, row, now).await?;

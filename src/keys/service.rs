@@ -186,7 +186,7 @@ pub async fn create(
 ) -> Result<Issued, AppError> {
     let now = state.clock.now();
     let now_text = format_timestamp(now);
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = state.db.begin().await?;
     let active = repo::list_for_app(&mut tx, app.id)
         .await?
         .iter()
@@ -242,7 +242,7 @@ pub async fn rotate(
 ) -> Result<Issued, AppError> {
     let now = state.clock.now();
     let now_text = format_timestamp(now);
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = state.db.begin().await?;
     let old = find(&mut tx, app.id, key_id).await?;
     if status(&old, now) != KeyStatus::Active {
         return Err(AppError::Conflict(
@@ -293,7 +293,7 @@ pub async fn revoke(
     key_id: i64,
 ) -> Result<String, AppError> {
     let now = state.clock.now_text();
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = state.db.begin().await?;
     let key = find(&mut tx, app.id, key_id).await?;
     if repo::revoke(&mut tx, key.id, &now).await? {
         let detail = serde_json::json!({

@@ -217,7 +217,6 @@ pub async fn import(
     }
     let now = clock.now_text();
     let mut tx = db
-        .pool()
         .begin()
         .await
         .context("starting the import")

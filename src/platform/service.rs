@@ -79,7 +79,7 @@ pub async fn save(
         return Err(Refused::Fields(errors));
     }
     let now = clock.now_text();
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     let before = repo::load_in(&mut tx).await?;
     let terms = form.terms_md.replace("\r\n", "\n");
     let terms_changed = terms.trim() != before.terms_md.trim();

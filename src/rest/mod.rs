@@ -46,11 +46,7 @@ pub async fn ensure_listed(db: &Db, clock: &Clock, public_url: &str) -> anyhow::
     })?;
     let upstream = format!("{}/api/v1", public_url.trim_end_matches('/'));
     let now = clock.now_text();
-    let mut tx = db
-        .pool()
-        .begin()
-        .await
-        .context("starting to list Portico's API")?;
+    let mut tx = db.begin().await.context("starting to list Portico's API")?;
     let tenant_id = tenants::ensure(
         &mut tx,
         &NewTenant {

@@ -89,7 +89,7 @@ pub async fn grant_admin(
     let kind = check(config, dev, form).map_err(Refused::Fields)?;
     let now = clock.now_text();
     let subject = form.subject.trim();
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     let user_id = users::ensure_identity(
         &mut tx,
         form.provider,
@@ -128,7 +128,7 @@ pub async fn revoke_admin(
     user_id: i64,
 ) -> Result<(), Refused> {
     let now = clock.now_text();
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     if !users::admin_granted(&mut tx, user_id).await? {
         return Err(AppError::NotFound(
             "That person holds no admin rights granted in the portal.".into(),
@@ -183,7 +183,7 @@ pub async fn name_owner(
     let kind = check(config, dev, form).map_err(Refused::Fields)?;
     let now = clock.now_text();
     let subject = form.subject.trim();
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     let agency = find_agency(&mut tx, slug).await?;
     let user_id = users::ensure_identity(
         &mut tx,

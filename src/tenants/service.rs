@@ -119,7 +119,7 @@ pub async fn create_agency(
         return Err(Refused::Fields(errors));
     };
     let now = clock.now_text();
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     let tenant = NewTenant {
         slug: slug.as_str(),
         name: form.name.trim(),
@@ -169,7 +169,7 @@ pub async fn update_agency(
         return Err(Refused::Fields(errors));
     }
     let now = clock.now_text();
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     let before = find_agency(&mut tx, form.slug).await?;
     let (name, contact) = (form.name.trim(), optional(form.contact_email));
     if before.name == name && before.contact_email.as_deref() == contact {
@@ -212,7 +212,7 @@ pub async fn set_agency_suspended(
         )]));
     }
     let now = clock.now_text();
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     let agency = find_agency(&mut tx, slug).await?;
     let status = if suspended { "suspended" } else { "active" };
     if agency.status == status {
@@ -275,7 +275,7 @@ pub async fn invite(
     let stamp = crate::server::clock::format_timestamp(now);
     let expires_at = crate::server::clock::format_timestamp(now + Duration::days(days));
     let secret = InvitationSecret::generate();
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     let agency = find_agency(&mut tx, slug).await?;
     let created_by = actor
         .user_id
@@ -317,7 +317,7 @@ pub async fn revoke_invitation(
     id: i64,
 ) -> Result<(), Refused> {
     let now = clock.now_text();
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     let agency = find_agency(&mut tx, slug).await?;
     let invitation = invitations::find(&mut tx, agency.id, id)
         .await?
@@ -355,7 +355,7 @@ pub async fn redeem(
     let now_at = clock.now();
     let now = crate::server::clock::format_timestamp(now_at);
     let user_id = actor.user_id.ok_or(AppError::SignInNeeded)?;
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     let invitation = invitations::find_by_hash(&mut tx, &secret.hash())
         .await?
         .ok_or_else(|| {
@@ -414,7 +414,7 @@ pub async fn set_member_role(
     role: Option<Role>,
 ) -> Result<(), Refused> {
     let now = clock.now_text();
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     let agency = find_agency(&mut tx, slug).await?;
     let previous = users::membership_role(&mut tx, user_id, agency.id)
         .await?

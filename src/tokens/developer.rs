@@ -31,7 +31,7 @@ pub async fn revoke(
     id: i64,
 ) -> Result<String, AppError> {
     let now = clock.now_text();
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     let token = repo::find_developer(&mut tx, user_id, id)
         .await?
         .ok_or_else(|| AppError::NotFound("You have no such developer token.".into()))?;

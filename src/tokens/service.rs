@@ -89,7 +89,7 @@ pub async fn create(
     let now_text = format_timestamp(now);
     let expires_at = format_timestamp(now + Duration::days(days));
     let hash = secret.hash();
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     repo::insert(
         &mut tx,
         &NewToken {
@@ -135,7 +135,7 @@ pub async fn revoke(
     id: i64,
 ) -> Result<String, AppError> {
     let now = clock.now_text();
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin().await?;
     let token = repo::find(&mut tx, tenant.id, id)
         .await?
         .ok_or_else(|| AppError::NotFound("There is no such token in this agency.".into()))?;

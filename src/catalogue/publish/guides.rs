@@ -113,7 +113,7 @@ pub async fn create_guide(
         Err(errors) => return Ok(flash::send_back(&session, &back, errors, form.values()).await),
     };
     let now = state.clock.now_text();
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = state.db.begin().await?;
     if repo::insert_guide(&mut tx, api_id, &guide, &now)
         .await?
         .is_none()
@@ -164,7 +164,7 @@ pub async fn update_guide(
         return Ok(flash::redirect_with(&session, &manage, notice).await);
     }
     let now = state.clock.now_text();
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = state.db.begin().await?;
     if !repo::update_guide(&mut tx, api_id, id, &after, &now).await? {
         let errors = taken(&after.slug);
         return Ok(flash::send_back(&session, &back, errors, form.values()).await);
@@ -192,7 +192,7 @@ pub async fn delete_guide(
     let (api_id, _) = service::find_api(&state, &tenant, &api).await?;
     let (id, before) = find(&state, api_id, &slug).await?;
     let now = state.clock.now_text();
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = state.db.begin().await?;
     repo::delete_guide(&mut tx, id).await?;
     let target = format!("{agency}/{api}/{slug}");
     let detail = json!({ "before": { "slug": before.slug, "title": before.title } });

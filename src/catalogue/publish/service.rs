@@ -248,7 +248,7 @@ pub async fn save_settings(
     }
     let now = state.clock.now_text();
     let target = format!("{}/{}", tenant.slug, api.0);
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = state.db.begin().await?;
     repo::update_settings(&mut tx, api.1, after, &now).await?;
     let event = actor.event(
         Some(tenant.id),
@@ -280,7 +280,7 @@ pub async fn set_default_version(
         .find(|v| v.is_default)
         .map(|v| v.label);
     let now = state.clock.now_text();
-    let mut tx = pool.begin().await?;
+    let mut tx = state.db.begin().await?;
     let Some(version_id) = repo::find_version_id(&mut tx, api.1, label).await? else {
         return Ok(false);
     };
