@@ -63,7 +63,6 @@ pub async fn api_usage(
     let now = state.clock.now();
     let pool = state.db.pool();
     let api = managed_api(state, agency, api).await?;
-    let consumers = service::consumers(pool, api.id, span, now, TOP_CONSUMERS).await?;
     let (scope, app) = match app {
         None => (Scope::Api(api.id), None),
         Some(id) => {
@@ -83,8 +82,13 @@ pub async fn api_usage(
             )
         }
     };
+    // The figures first, then the consumers: usage is written while the
+    // page reads, and the consumers read after the figures are never
+    // behind them.
+    let series = service::series(pool, scope, span, now).await?;
+    let consumers = service::consumers(pool, api.id, span, now, TOP_CONSUMERS).await?;
     Ok(ApiUsage {
-        series: service::series(pool, scope, span, now).await?,
+        series,
         agency: api.agency_slug,
         agency_name: api.agency_name,
         api: api.slug,
