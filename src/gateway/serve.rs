@@ -104,6 +104,8 @@ pub async fn serve(
         next = (next + 1) % workers.len();
     }
     drop(listener);
+    // Every thread's sender is dropped before any is awaited, so that all
+    // of them finish their calls in flight at once, not one after another.
     let done: Vec<_> = workers.into_iter().map(|(_, done)| done).collect();
     for done in done {
         let _ = done.await;

@@ -10,6 +10,8 @@ pub mod handlers;
 #[cfg(feature = "ssr")]
 pub mod invitations;
 #[cfg(feature = "ssr")]
+pub mod membership;
+#[cfg(feature = "ssr")]
 pub mod repo;
 #[cfg(feature = "ssr")]
 pub mod service;
