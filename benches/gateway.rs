@@ -9,8 +9,10 @@
 //!    a plan's rates and quotas (set high, so nothing is refused), usage
 //!    recording and the identity token on; a second nginx proxies to the
 //!    same upstream with keep-alive. `wrk` loads each in turn, interleaved,
-//!    for `ROUNDS` rounds; the figures are medians. Both proxies log every
-//!    request to a file, as each does by default.
+//!    for `ROUNDS` rounds (`BENCH_ROUNDS`), each round starting with the
+//!    next server; throughputs are compared round by round, and a ratio is
+//!    the median of the rounds' ratios. Both proxies log every request to
+//!    a file, as each does by default.
 //! 2. Memory: the resident size of a `portico serve` whose database holds
 //!    100,000 working keys (50,000 applications with two keys and an
 //!    approved subscription each), over one holding only the bench's key.
@@ -22,8 +24,8 @@
 //!    against the in-memory limiter's.
 //!
 //! 5. A baseline: with `BENCH_BASELINE=/path/to/portico` (another build
-//!    with the same migrations, say the previous commit's), a gateway from that binary joins the
-//!    rounds too, and this build's throughput is set against it: a change
+//!    with the same migrations, say the previous commit's), a gateway from
+//!    that binary joins the rounds too, and this build's throughput is set against it: a change
 //!    is measured against what it changes in the same run, not against
 //!    figures from another day.
 //!
@@ -41,7 +43,7 @@ use portico::db::Db;
 use portico::secret::{Secret, SecretKind};
 
 /// Rounds of each wrk run (the figures are medians).
-const ROUNDS: usize = 3;
+const ROUNDS: usize = 5;
 /// Seconds of each wrk run, after a warm-up of `WARM_UP` seconds.
 const SECONDS: u64 = 8;
 const WARM_UP: u64 = 2;
@@ -76,8 +78,9 @@ fn main() -> Result<()> {
 
 async fn run(portico: &Path) -> Result<()> {
     let dir = tempfile::tempdir()?;
+    let rounds = rounds()?;
     println!(
-        "load average at start: {}; wrk: 1 thread, {CONNECTIONS} connections, {ROUNDS} rounds of {SECONDS} s",
+        "load average at start: {}; wrk: 1 thread, {CONNECTIONS} connections, {rounds} rounds of {SECONDS} s",
         load_average()
     );
 
@@ -139,49 +142,54 @@ async fn run(portico: &Path) -> Result<()> {
         }
     }
 
-    // ---- 1. Throughput and latency, interleaved.
-    let mut gateway_runs = Vec::new();
-    let mut nginx_runs = Vec::new();
-    let mut redis_runs = Vec::new();
-    let mut baseline_runs = Vec::new();
-    for round in 1..=ROUNDS {
-        let g = wrk(&gateway_url, Some(&keys.high))?;
-        if let Some((_, url, keys)) = &baseline {
-            let b = wrk(url, Some(&keys.high))?;
-            println!(
-                "round {round}: baseline {:.0} req/s p50 {:.3} ms p99 {:.3} ms ({} non-2xx)",
-                b.rps, b.p50_ms, b.p99_ms, b.non_2xx
-            );
-            baseline_runs.push(b);
-        }
-        if let Some((_, url, keys)) = &shared {
-            let r = wrk(url, Some(&keys.high))?;
-            println!(
-                "round {round}: gateway with Redis limits {:.0} req/s p50 {:.3} ms p99 {:.3} ms ({} non-2xx)",
-                r.rps, r.p50_ms, r.p99_ms, r.non_2xx
-            );
-            redis_runs.push(r);
-        }
-        let n = wrk(&nginx_url, None)?;
-        println!(
-            "round {round}: gateway {:.0} req/s p50 {:.3} ms p99 {:.3} ms ({} non-2xx); nginx {:.0} req/s p50 {:.3} ms p99 {:.3} ms",
-            g.rps, g.p50_ms, g.p99_ms, g.non_2xx, n.rps, n.p50_ms, n.p99_ms
-        );
-        if g.non_2xx > 0 {
-            bail!(
-                "the gateway refused {} calls: the bench's plan should allow them all",
-                g.non_2xx
-            );
-        }
-        gateway_runs.push(g);
-        nginx_runs.push(n);
+    // ---- 1. Throughput and latency, interleaved; each round starts with
+    // the next target, so that none is always first or last.
+    let mut targets = vec![
+        Target::new("gateway", &gateway_url, Some(&keys.high)),
+        Target::new("nginx", &nginx_url, None),
+    ];
+    if let Some((_, url, keys)) = &baseline {
+        targets.push(Target::new("baseline", url, Some(&keys.high)));
     }
-    let g = Run::median(&gateway_runs);
-    let n = Run::median(&nginx_runs);
-    let ratio = g.rps / n.rps;
+    if let Some((_, url, keys)) = &shared {
+        targets.push(Target::new(
+            "gateway with Redis limits",
+            url,
+            Some(&keys.high),
+        ));
+    }
+    for round in 0..rounds {
+        for n in 0..targets.len() {
+            let at = (round + n) % targets.len();
+            let target = &mut targets[at];
+            let run = wrk(&target.url, target.key.as_deref())?;
+            println!(
+                "round {}: {} {:.0} req/s p50 {:.3} ms p99 {:.3} ms ({} non-2xx)",
+                round + 1,
+                target.name,
+                run.rps,
+                run.p50_ms,
+                run.p99_ms,
+                run.non_2xx
+            );
+            if target.key.is_some() && run.non_2xx > 0 {
+                bail!(
+                    "{} refused {} calls: the bench's plan should allow them all",
+                    target.name,
+                    run.non_2xx
+                );
+            }
+            target.runs.push(run);
+        }
+    }
+    let (gateway_runs, nginx_runs) = (&targets[0].runs, &targets[1].runs);
+    let (g, n) = (Run::median(gateway_runs), Run::median(nginx_runs));
+    let ratio = paired_ratio(gateway_runs, nginx_runs);
     println!(
-        "throughput: gateway {:.0} req/s, nginx {:.0} req/s, ratio {ratio:.2} (target >= {MIN_THROUGHPUT_RATIO})",
-        g.rps, n.rps
+        "throughput: gateway {:.0} req/s, nginx {:.0} req/s (medians); gateway/nginx by round {}, median {ratio:.2} (target >= {MIN_THROUGHPUT_RATIO})",
+        g.rps,
+        n.rps,
+        by_round(gateway_runs, nginx_runs)
     );
     println!(
         "latency p50: gateway {:.3} ms, nginx {:.3} ms; p99: gateway {:.3} ms, nginx {:.3} ms, added {:.3} ms (target <= {MAX_ADDED_P99_MS})",
@@ -191,32 +199,37 @@ async fn run(portico: &Path) -> Result<()> {
         n.p99_ms,
         g.p99_ms - n.p99_ms
     );
-
-    if !baseline_runs.is_empty() {
-        let b = Run::median(&baseline_runs);
+    let runs_of = |name: &str| {
+        targets
+            .iter()
+            .find(|target| target.name == name)
+            .map(|target| &target.runs)
+    };
+    if let Some(baseline_runs) = runs_of("baseline") {
+        let b = Run::median(baseline_runs);
         println!(
-            "this build against the baseline: {:.0} against {:.0} req/s, ratio {:.2}; p99 {:.3} against {:.3} ms",
+            "this build against the baseline: {:.0} against {:.0} req/s (medians); by round {}, median {:.2}; p99 {:.3} against {:.3} ms",
             g.rps,
             b.rps,
-            g.rps / b.rps,
+            by_round(gateway_runs, baseline_runs),
+            paired_ratio(gateway_runs, baseline_runs),
             g.p99_ms,
             b.p99_ms
         );
     }
-    drop(baseline);
-
-    if !redis_runs.is_empty() {
-        let r = Run::median(&redis_runs);
+    if let Some(redis_runs) = runs_of("gateway with Redis limits") {
+        let r = Run::median(redis_runs);
         println!(
-            "Redis limiter: {:.0} req/s, {:.2} of the in-memory limiter's; p50 {:.3} ms, p99 {:.3} ms ({:+.3} ms against in-memory); {} non-2xx",
+            "Redis limiter: {:.0} req/s; against the in-memory limiter by round {}, median {:.2}; p50 {:.3} ms, p99 {:.3} ms ({:+.3} ms against in-memory)",
             r.rps,
-            r.rps / g.rps,
+            by_round(redis_runs, gateway_runs),
+            paired_ratio(redis_runs, gateway_runs),
             r.p50_ms,
             r.p99_ms,
             r.p99_ms - g.p99_ms,
-            r.non_2xx
         );
     }
+    drop(baseline);
 
     // ---- 3. Rate-limit accuracy.
     let passed = burst(&check, &gateway_url, &keys.limited).await?;
@@ -439,11 +452,7 @@ struct Run {
 
 impl Run {
     fn median(runs: &[Run]) -> Run {
-        let pick = |f: fn(&Run) -> f64| {
-            let mut values: Vec<f64> = runs.iter().map(f).collect();
-            values.sort_by(f64::total_cmp);
-            values[values.len() / 2]
-        };
+        let pick = |f: fn(&Run) -> f64| median(runs.iter().map(f).collect());
         Run {
             rps: pick(|r| r.rps),
             p50_ms: pick(|r| r.p50_ms),
@@ -451,6 +460,64 @@ impl Run {
             non_2xx: runs.iter().map(|r| r.non_2xx).sum(),
         }
     }
+}
+
+/// One server under load, and its runs.
+struct Target {
+    name: &'static str,
+    url: String,
+    key: Option<String>,
+    runs: Vec<Run>,
+}
+
+impl Target {
+    fn new(name: &'static str, url: &str, key: Option<&String>) -> Self {
+        Self {
+            name,
+            url: url.to_owned(),
+            key: key.cloned(),
+            runs: Vec::new(),
+        }
+    }
+}
+
+/// `BENCH_ROUNDS`, or `ROUNDS`.
+fn rounds() -> Result<usize> {
+    match std::env::var("BENCH_ROUNDS") {
+        Ok(text) => match text.parse::<usize>() {
+            Ok(n) if n > 0 => Ok(n),
+            _ => bail!("BENCH_ROUNDS={text}: give a whole number of rounds, 1 or more"),
+        },
+        Err(_) => Ok(ROUNDS),
+    }
+}
+
+/// The median of the rounds' throughput ratios `a / b`: each round's two
+/// runs shared the machine's state of the moment, which moves between
+/// rounds by more than the changes measured.
+fn paired_ratio(a: &[Run], b: &[Run]) -> f64 {
+    median(a.iter().zip(b).map(|(a, b)| a.rps / b.rps).collect())
+}
+
+/// The middle value; the mean of the middle two of an even count.
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    let middle = values.len() / 2;
+    if values.len() % 2 == 0 {
+        (values[middle - 1] + values[middle]) / 2.0
+    } else {
+        values[middle]
+    }
+}
+
+/// Each round's throughput ratio `a / b`, for the output.
+fn by_round(a: &[Run], b: &[Run]) -> String {
+    let ratios: Vec<String> = a
+        .iter()
+        .zip(b)
+        .map(|(a, b)| format!("{:.2}", a.rps / b.rps))
+        .collect();
+    ratios.join(" ")
 }
 
 fn wrk(url: &str, key: Option<&str>) -> Result<Run> {
