@@ -36,9 +36,10 @@ ensure_apt() {
 # ensure_toolchain: Debian's rustc-web builds both the server and the wasm
 # bundle (rustup here has no wasm32 target); shims put it first in PATH.
 ensure_toolchain() {
-  # libssl-dev and pkg-config: josekit links the system OpenSSL.
+  # libssl-dev and pkg-config: josekit links the system OpenSSL; make:
+  # jemalloc, Portico's allocator, is built from its C sources.
   ensure_apt rustc-web cargo-web rust-web-src rust-web-llvm lld-22 rust-web-clippy rustfmt-web \
-    libssl-dev pkg-config
+    libssl-dev pkg-config make
   mkdir -p "$PORTICO_TOOLS/shims" "$PORTICO_TOOLS/bin"
   for tool in rustc cargo rustdoc cargo-clippy clippy-driver cargo-fmt rustfmt; do
     ln -sfn "/usr/bin/$tool" "$PORTICO_TOOLS/shims/$tool"

@@ -3,7 +3,7 @@
 //! nothing), then the SHA-256 of the secret looked up in the snapshot. The
 //! key is never logged: errors name what is wrong, never the key.
 
-use axum::http::header::{self, HeaderMap};
+use axum::http::header::{self, HeaderMap, HeaderName};
 use sha2::{Digest as _, Sha256};
 use time::OffsetDateTime;
 
@@ -12,7 +12,7 @@ use super::snapshot::{KeyEntry, KeyLookup, Snapshot};
 use crate::secret::{Secret, SecretKind};
 
 /// The header that carries a key.
-pub const KEY_HEADER: &str = "x-api-key";
+pub const KEY_HEADER: HeaderName = HeaderName::from_static("x-api-key");
 
 /// The text of `Authorization: Bearer ...`, if that is its scheme.
 pub fn bearer(headers: &HeaderMap) -> Option<&str> {
@@ -33,7 +33,7 @@ pub fn authenticate(
     headers: &HeaderMap,
     now: OffsetDateTime,
 ) -> Result<KeyEntry, Refusal> {
-    let presented = match headers.get(KEY_HEADER) {
+    let presented = match headers.get(&KEY_HEADER) {
         Some(value) => value.to_str().ok().unwrap_or_default(),
         None => bearer(headers).ok_or_else(|| {
             Refusal::unauthenticated(

@@ -6,7 +6,7 @@ use std::time::Instant;
 use std::sync::Arc;
 
 use axum::extract::Request;
-use axum::http::{HeaderValue, Method, StatusCode};
+use axum::http::{HeaderName, HeaderValue, Method, StatusCode};
 
 use super::routes::ApiRoute;
 use super::snapshot::KeyEntry;
@@ -38,7 +38,7 @@ impl RequestContext {
             started: Instant::now(),
             request_id: request
                 .headers()
-                .get(REQUEST_ID)
+                .get(&REQUEST_ID)
                 .filter(|id| usable_request_id(id))
                 .cloned()
                 .unwrap_or_else(new_request_id),
@@ -94,7 +94,7 @@ impl std::fmt::Display for LogRoute<'_> {
 }
 
 /// The header that carries a call's id, to the upstream and back.
-pub const REQUEST_ID: &str = "x-request-id";
+pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// A caller's own id is kept when it is short, visible ASCII text; anything
 /// else is replaced, so that logs and problem bodies stay readable.

@@ -26,7 +26,8 @@ use serde_json::json;
 use crate::auth::keys::{generate, public_half, KeyUse};
 
 /// The header that carries the token to the upstream.
-pub const HEADER: &str = "x-portico-identity";
+pub const HEADER: axum::http::HeaderName =
+    axum::http::HeaderName::from_static("x-portico-identity");
 /// How long a token is valid, in seconds.
 pub const LIFETIME_SECS: i64 = 60;
 const FILE_PREFIX: &str = "upstream-";

@@ -10,7 +10,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock, RwLock};
 use std::time::{Duration, Instant};
 
-use axum::http::{HeaderMap, HeaderValue};
+use axum::http::{HeaderMap, HeaderName, HeaderValue};
 use governor::clock::{Clock as _, DefaultClock};
 use governor::middleware::StateInformationMiddleware;
 use governor::state::{InMemoryState, NotKeyed};
@@ -55,15 +55,30 @@ impl Verdict {
         if self.policies.is_empty() {
             return;
         }
-        use std::fmt::Write;
-        let (mut policy, mut state) = (String::new(), String::new());
+        // Written byte by byte: on every call, `format!` was a visible
+        // share of the gateway's time.
+        let size = 40 * self.policies.len();
+        let (mut policy, mut state) = (Vec::with_capacity(size), Vec::with_capacity(size));
+        let mut number = itoa::Buffer::new();
         for (n, p) in self.policies.iter().enumerate() {
-            let sep = if n == 0 { "" } else { ", " };
-            let _ = write!(policy, "{sep}\"{}\";q={};w={}", p.name, p.quota, p.window);
-            let _ = write!(state, "{sep}\"{}\";r={};t={}", p.name, p.remaining, p.reset);
+            for (out, fields) in [
+                (&mut policy, [(";q=", p.quota), (";w=", p.window)]),
+                (&mut state, [(";r=", p.remaining), (";t=", p.reset)]),
+            ] {
+                if n > 0 {
+                    out.extend_from_slice(b", ");
+                }
+                out.push(b'"');
+                out.extend_from_slice(p.name.as_bytes());
+                out.push(b'"');
+                for (key, value) in fields {
+                    out.extend_from_slice(key.as_bytes());
+                    out.extend_from_slice(number.format(value).as_bytes());
+                }
+            }
         }
-        for (name, value) in [("ratelimit-policy", policy), ("ratelimit", state)] {
-            if let Ok(value) = HeaderValue::try_from(value) {
+        for (name, value) in [(RATELIMIT_POLICY, policy), (RATELIMIT, state)] {
+            if let Ok(value) = HeaderValue::from_maybe_shared(axum::body::Bytes::from(value)) {
                 headers.insert(name, value);
             }
         }
@@ -72,6 +87,9 @@ impl Verdict {
         }
     }
 }
+
+const RATELIMIT_POLICY: HeaderName = HeaderName::from_static("ratelimit-policy");
+const RATELIMIT: HeaderName = HeaderName::from_static("ratelimit");
 
 /// (key, API) -> its limiters.
 type Entries = HashMap<(i64, i64), Arc<Entry>>;

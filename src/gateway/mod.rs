@@ -22,6 +22,7 @@ pub mod routes;
 pub mod serve;
 pub mod shared_limits;
 pub mod snapshot;
+pub mod upstream;
 pub mod usage;
 
 use std::net::SocketAddr;
@@ -95,9 +96,9 @@ pub struct Gateway {
     pub usage: UsageSink,
     /// Signs the consumer's identity for upstreams.
     pub identity: Arc<identity::Identity>,
-    /// Pooled HTTP client to the upstreams.
-    pub client: proxy::Client,
-    /// TLS to https upstreams, for more clients (one per serving thread).
+    /// Connections to the upstreams (each serving thread has its own).
+    pub upstreams: upstream::Upstreams,
+    /// TLS to https upstreams, for more pools (one per serving thread).
     pub tls: Arc<rustls::ClientConfig>,
     /// Calls, latencies and refusals, for `/metrics`.
     pub metrics: Arc<GatewayMetrics>,
@@ -153,7 +154,7 @@ impl Gateway {
             shared,
             usage,
             identity: Arc::new(identity),
-            client: proxy::client(&tls),
+            upstreams: upstream::Upstreams::new(&tls),
             tls,
             metrics: Arc::default(),
             database,
@@ -212,7 +213,7 @@ pub async fn call(gw: &Gateway, peer: SocketAddr, mut request: Request) -> Respo
     let headers = response.headers_mut();
     headers.insert(context::REQUEST_ID, ctx.request_id.clone());
     for (name, value) in SECURITY_HEADERS {
-        if !headers.contains_key(name) {
+        if !headers.contains_key(&name) {
             headers.insert(name, HeaderValue::from_static(value));
         }
     }
@@ -223,9 +224,12 @@ pub async fn call(gw: &Gateway, peer: SocketAddr, mut request: Request) -> Respo
 }
 
 /// What the portal's layers add to every answer, for the gateway's own.
-const SECURITY_HEADERS: [(&str, &str); 2] = [
-    ("x-content-type-options", "nosniff"),
-    ("referrer-policy", "strict-origin-when-cross-origin"),
+const SECURITY_HEADERS: [(axum::http::HeaderName, &str); 2] = [
+    (axum::http::header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+    (
+        axum::http::header::REFERRER_POLICY,
+        "strict-origin-when-cross-origin",
+    ),
 ];
 
 async fn process(
@@ -245,7 +249,7 @@ async fn process(
         token = Some(identity_token(gw, &key, &route, &grant, ctx.at)?);
     }
     let how = proxy::Forwarding {
-        client: &gw.client,
+        upstreams: &gw.upstreams,
         timeout: gw.options.upstream_timeout,
         max_body: gw.options.max_body_bytes,
         identity: token.as_deref(),

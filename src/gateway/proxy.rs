@@ -21,24 +21,31 @@ use super::context::RequestContext;
 use super::identity;
 use super::respond::Refusal;
 use super::routes::Matched;
+use super::upstream::Upstreams;
 use crate::server::problem::Problem;
 
 pub type Client = hyper_util::client::legacy::Client<HttpsConnector<HttpConnector>, Body>;
 
-/// A pooled client to upstreams, over http or https with `tls`.
+/// A pooled client over http or https with `tls`, for the portal's calls
+/// (importing a description, trying an API out); API calls through the
+/// gateway use [`Upstreams`].
 pub fn client(tls: &ClientConfig) -> Client {
+    hyper_util::client::legacy::Client::builder(TokioExecutor::new())
+        .pool_idle_timeout(Duration::from_secs(60))
+        .build(connector(tls))
+}
+
+/// Connects over http, or https with `tls`, within 5 seconds.
+pub fn connector(tls: &ClientConfig) -> HttpsConnector<HttpConnector> {
     let mut connector = HttpConnector::new();
     connector.set_connect_timeout(Some(Duration::from_secs(5)));
     connector.set_nodelay(true);
     connector.enforce_http(false);
-    let connector = hyper_rustls::HttpsConnectorBuilder::new()
+    hyper_rustls::HttpsConnectorBuilder::new()
         .with_tls_config(tls.clone())
         .https_or_http()
         .enable_http1()
-        .wrap_connector(connector);
-    hyper_util::client::legacy::Client::builder(TokioExecutor::new())
-        .pool_idle_timeout(Duration::from_secs(60))
-        .build(connector)
+        .wrap_connector(connector)
 }
 
 /// TLS to upstreams: the certificate authorities the system trusts
@@ -93,7 +100,7 @@ const HOP_BY_HOP: [HeaderName; 8] = [
 
 /// How to forward one call.
 pub struct Forwarding<'a> {
-    pub client: &'a Client,
+    pub upstreams: &'a Upstreams,
     /// How long the upstream may take to answer.
     pub timeout: Duration,
     /// The largest request body passed on, in bytes.
@@ -109,7 +116,7 @@ pub async fn forward(
     route: &Matched,
     request: Request,
 ) -> Result<Response, Refusal> {
-    let (client, timeout) = (how.client, how.timeout);
+    let (upstreams, timeout) = (how.upstreams, how.timeout);
     let (mut parts, body) = request.into_parts();
     let declared = parts
         .headers
@@ -137,7 +144,7 @@ pub async fn forward(
     parts.uri = target;
 
     let upstream_request = Request::from_parts(parts, body);
-    let response = match tokio::time::timeout(timeout, client.request(upstream_request)).await {
+    let response = match tokio::time::timeout(timeout, upstreams.send(upstream_request)).await {
         Err(_elapsed) => {
             return Err(Problem::gateway_timeout(format!(
                 "The API's upstream did not answer within {} seconds.",
@@ -161,17 +168,17 @@ pub async fn forward(
     };
     let (mut parts, body) = response.into_parts();
     strip_hop_by_hop(&mut parts.headers);
-    Ok(Response::from_parts(parts, Body::new(body)))
+    Ok(Response::from_parts(parts, body))
 }
 
 /// Removes the caller's Portico key (never the upstream's own credentials)
 /// and any identity header the caller sent, then adds the gateway's.
 fn strip_credentials(headers: &mut HeaderMap, identity: Option<&str>) {
-    headers.remove(KEY_HEADER);
+    headers.remove(&KEY_HEADER);
     if authorization_is_a_key(headers) {
         headers.remove(header::AUTHORIZATION);
     }
-    headers.remove(identity::HEADER);
+    headers.remove(&identity::HEADER);
     if let Some(value) = identity.and_then(|token| HeaderValue::from_str(token).ok()) {
         headers.insert(identity::HEADER, value);
     }
@@ -235,11 +242,15 @@ fn strip_hop_by_hop(headers: &mut HeaderMap) {
     }
 }
 
+const X_FORWARDED_FOR: HeaderName = HeaderName::from_static("x-forwarded-for");
+const X_FORWARDED_PROTO: HeaderName = HeaderName::from_static("x-forwarded-proto");
+const X_FORWARDED_HOST: HeaderName = HeaderName::from_static("x-forwarded-host");
+
 fn add_forwarded(headers: &mut HeaderMap, ctx: &RequestContext, host: Option<&HeaderValue>) {
     use std::fmt::Write;
     let ip = ctx.peer.ip();
     let mut chain = String::new();
-    if let Some(prior) = headers.get("x-forwarded-for").and_then(|v| v.to_str().ok()) {
+    if let Some(prior) = headers.get(&X_FORWARDED_FOR).and_then(|v| v.to_str().ok()) {
         chain.push_str(prior);
         chain.push_str(", ");
     }
@@ -254,15 +265,15 @@ fn add_forwarded(headers: &mut HeaderMap, ctx: &RequestContext, host: Option<&He
     if let Some(host) = host.and_then(|h| h.to_str().ok()) {
         let _ = write!(forwarded, ";host=\"{host}\"");
     }
-    for (name, value) in [("x-forwarded-for", chain), ("forwarded", forwarded)] {
+    for (name, value) in [(X_FORWARDED_FOR, chain), (header::FORWARDED, forwarded)] {
         if let Ok(value) = HeaderValue::try_from(value) {
             headers.insert(name, value);
         }
     }
-    headers.insert("x-forwarded-proto", HeaderValue::from_static("http"));
+    headers.insert(X_FORWARDED_PROTO, HeaderValue::from_static("http"));
     match host {
-        Some(host) => headers.insert("x-forwarded-host", host.clone()),
-        None => headers.remove("x-forwarded-host"),
+        Some(host) => headers.insert(X_FORWARDED_HOST, host.clone()),
+        None => headers.remove(X_FORWARDED_HOST),
     };
 }
 

@@ -25,7 +25,8 @@ use tokio::net::TcpListener;
 use tokio::sync::{mpsc, oneshot};
 use tower::ServiceExt;
 
-use super::{call, is_own_page, proxy, Gateway};
+use super::upstream::Upstreams;
+use super::{call, is_own_page, Gateway};
 
 /// How long a caller may take to send a request's headers.
 const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(30);
@@ -57,7 +58,7 @@ pub async fn serve(
         // Each thread has its own upstream pool, so that a pooled
         // connection is always driven by the thread that uses it.
         let gateway = Arc::new(Gateway {
-            client: proxy::client(&gateway.tls),
+            upstreams: Upstreams::new(&gateway.tls),
             ..gateway.clone()
         });
         std::thread::Builder::new()
@@ -121,6 +122,16 @@ async fn work(mut incoming: mpsc::UnboundedReceiver<Accepted>, gateway: Arc<Gate
     http.timer(TokioTimer::new())
         .header_read_timeout(HEADER_READ_TIMEOUT);
     let graceful = GracefulShutdown::new();
+    let sweeper = tokio::spawn({
+        let upstreams = gateway.upstreams.clone();
+        async move {
+            let mut every = tokio::time::interval(super::upstream::IDLE_FOR);
+            loop {
+                every.tick().await;
+                upstreams.sweep();
+            }
+        }
+    });
     while let Some((stream, peer)) = incoming.recv().await {
         let stream = match tokio::net::TcpStream::from_std(stream) {
             Ok(stream) => stream,
@@ -152,6 +163,7 @@ async fn work(mut incoming: mpsc::UnboundedReceiver<Accepted>, gateway: Arc<Gate
             }
         });
     }
+    sweeper.abort();
     tokio::select! {
         () = graceful.shutdown() => {}
         () = tokio::time::sleep(GRACE) => {

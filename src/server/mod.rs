@@ -9,6 +9,7 @@ pub mod error;
 pub mod flash;
 pub mod health;
 pub mod layers;
+pub mod log_batch;
 mod page_rules;
 pub mod portal;
 pub mod problem;

@@ -1,22 +1,19 @@
 //! Logging: `tracing` with structured fields, filtered by `RUST_LOG`.
 
-use tracing_appender::non_blocking::{NonBlockingBuilder, WorkerGuard};
 use tracing_subscriber::fmt::MakeWriter;
 use tracing_subscriber::EnvFilter;
 
+use super::log_batch;
+
 /// Installs the global subscriber for the `portico` process. Lines are
-/// written to standard output by a thread of their own: the gateway logs a
-/// line per call, and a request must not wait for the terminal or the disk
-/// (nor for the other worker's write). Nothing is dropped: when the buffer
-/// of lines is full, callers wait. Keep the guard until the process ends;
-/// dropping it writes what is left.
-pub fn init_for_process() -> WorkerGuard {
-    let (writer, guard) = NonBlockingBuilder::default()
-        .lossy(false)
-        .thread_name("portico-log")
-        .finish(std::io::stdout());
+/// written to standard output in batches by a thread of their own (see
+/// [`log_batch`]): the gateway logs a line per call, and a request must
+/// not wait for the terminal or the disk. Keep the guard until the process
+/// ends; dropping it writes what is left.
+pub fn init_for_process() -> std::io::Result<log_batch::Guard> {
+    let (writer, guard) = log_batch::start(std::io::stdout())?;
     install(writer);
-    guard
+    Ok(guard)
 }
 
 /// Installs the global subscriber, writing directly (tests); later calls

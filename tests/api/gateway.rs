@@ -1,6 +1,9 @@
 //! The gateway: forwards open APIs to their upstream, and answers every
 //! failure with an RFC 9457 problem.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
+
 use crate::helpers::TestApp;
 
 crate::on_both_backends!(
@@ -10,6 +13,8 @@ crate::on_both_backends!(
     key_apis_refuse_calls_without_a_key,
     unreachable_upstream_is_a_502,
     slow_upstream_is_a_504,
+    upstream_connections_are_kept_between_calls,
+    an_upstream_closing_its_connections_costs_no_call,
 );
 
 async fn problem(response: reqwest::Response) -> (u16, serde_json::Value) {
@@ -175,4 +180,71 @@ async fn slow_upstream_is_a_504(app: TestApp) {
         .unwrap()
         .contains(&app.config.upstream_timeout_secs.to_string()));
     silent.abort();
+}
+
+/// A plain HTTP/1.1 upstream that answers "ok" to every request and
+/// counts the connections it accepted; with `close_after_each`, it closes
+/// each connection after its first answer, without saying so in a header
+/// (as an upstream whose keep-alive timeout ran out does).
+async fn counting_upstream(close_after_each: bool) -> (String, Arc<AtomicUsize>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let accepted = Arc::new(AtomicUsize::new(0));
+    let count = accepted.clone();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            count.fetch_add(1, Ordering::SeqCst);
+            tokio::spawn(async move {
+                let mut buf = Vec::new();
+                let mut chunk = [0u8; 4096];
+                loop {
+                    while !buf.windows(4).any(|w| w == b"\r\n\r\n") {
+                        match socket.read(&mut chunk).await {
+                            Ok(0) | Err(_) => return,
+                            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                        }
+                    }
+                    buf.clear();
+                    let answer = b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok";
+                    if socket.write_all(answer).await.is_err() || close_after_each {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    (format!("http://{addr}"), accepted)
+}
+
+async fn upstream_connections_are_kept_between_calls(app: TestApp) {
+    let (upstream, accepted) = counting_upstream(false).await;
+    point_data_sets_at(&app, &upstream).await;
+    five_calls_pass(&app).await;
+    assert_eq!(
+        accepted.load(Ordering::SeqCst),
+        1,
+        "five calls one after another share one upstream connection"
+    );
+}
+
+async fn an_upstream_closing_its_connections_costs_no_call(app: TestApp) {
+    let (upstream, accepted) = counting_upstream(true).await;
+    point_data_sets_at(&app, &upstream).await;
+    five_calls_pass(&app).await;
+    assert_eq!(accepted.load(Ordering::SeqCst), 5, "a connection per call");
+}
+
+/// Five calls one after another through the gateway, each answered "ok".
+async fn five_calls_pass(app: &TestApp) {
+    for n in 0..5 {
+        let response = app
+            .http
+            .get(format!("{}/demo-ipo/data-sets/x/{n}", app.gateway))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "call {n}");
+        assert_eq!(response.text().await.unwrap(), "ok");
+    }
 }
