@@ -156,7 +156,10 @@ async fn a_key_is_shown_once_and_stored_as_a_hash(app: TestApp) {
     // A mistyped key is refused without the database: a closed pool answers.
     let closed = portico::db::Db::connect("sqlite::memory:").await.unwrap();
     closed.pool().close().await;
-    let mistyped = format!("{}x", &key[..52]);
+    // The last character (of the checksum) changed: to 'x', unless it
+    // was 'x' already (one key in 62), when the key would still be valid.
+    let other = if key.ends_with('x') { 'y' } else { 'x' };
+    let mistyped = format!("{}{other}", &key[..52]);
     let refused = check_presented(closed.pool(), &Clock::system(), &mistyped)
         .await
         .unwrap();
