@@ -12,7 +12,10 @@
 //!    for `ROUNDS` rounds (`BENCH_ROUNDS`), each round starting with the
 //!    next server; throughputs are compared round by round, and a ratio is
 //!    the median of the rounds' ratios. Both proxies log every request to
-//!    a file, as each does by default.
+//!    a file, as each does by default. Each run also reports the server's
+//!    processor time per call (user and system, from /proc, nginx's
+//!    workers included): what a call costs, which the machine's other load
+//!    moves less than it moves the calls per second.
 //! 2. Memory: the resident size of a `portico serve` whose database holds
 //!    100,000 working keys (50,000 applications with two keys and an
 //!    approved subscription each), over one holding only the bench's key.
@@ -145,31 +148,33 @@ async fn run(portico: &Path) -> Result<()> {
     // ---- 1. Throughput and latency, interleaved; each round starts with
     // the next target, so that none is always first or last.
     let mut targets = vec![
-        Target::new("gateway", &gateway_url, Some(&keys.high)),
-        Target::new("nginx", &nginx_url, None),
+        Target::new("gateway", &gateway_url, Some(&keys.high), gateway.pid()),
+        Target::new("nginx", &nginx_url, None, proxy.0.id()),
     ];
-    if let Some((_, url, keys)) = &baseline {
-        targets.push(Target::new("baseline", url, Some(&keys.high)));
+    if let Some((server, url, keys)) = &baseline {
+        targets.push(Target::new("baseline", url, Some(&keys.high), server.pid()));
     }
-    if let Some((_, url, keys)) = &shared {
+    if let Some((server, url, keys)) = &shared {
         targets.push(Target::new(
             "gateway with Redis limits",
             url,
             Some(&keys.high),
+            server.pid(),
         ));
     }
     for round in 0..rounds {
         for n in 0..targets.len() {
             let at = (round + n) % targets.len();
             let target = &mut targets[at];
-            let run = wrk(&target.url, target.key.as_deref())?;
+            let run = wrk(&target.url, target.key.as_deref(), target.pid)?;
             println!(
-                "round {}: {} {:.0} req/s p50 {:.3} ms p99 {:.3} ms ({} non-2xx)",
+                "round {}: {} {:.0} req/s p50 {:.3} ms p99 {:.3} ms, {:.1} us of processor per call ({} non-2xx)",
                 round + 1,
                 target.name,
                 run.rps,
                 run.p50_ms,
                 run.p99_ms,
+                run.cpu_us,
                 run.non_2xx
             );
             if target.key.is_some() && run.non_2xx > 0 {
@@ -199,6 +204,12 @@ async fn run(portico: &Path) -> Result<()> {
         n.p99_ms,
         g.p99_ms - n.p99_ms
     );
+    println!(
+        "processor time per call (medians): gateway {:.1} us, nginx {:.1} us, gateway/nginx {:.2}",
+        g.cpu_us,
+        n.cpu_us,
+        g.cpu_us / n.cpu_us
+    );
     let runs_of = |name: &str| {
         targets
             .iter()
@@ -208,13 +219,16 @@ async fn run(portico: &Path) -> Result<()> {
     if let Some(baseline_runs) = runs_of("baseline") {
         let b = Run::median(baseline_runs);
         println!(
-            "this build against the baseline: {:.0} against {:.0} req/s (medians); by round {}, median {:.2}; p99 {:.3} against {:.3} ms",
+            "this build against the baseline: {:.0} against {:.0} req/s (medians); by round {}, median {:.2}; p99 {:.3} against {:.3} ms; processor per call {:.1} against {:.1} us ({:.2})",
             g.rps,
             b.rps,
             by_round(gateway_runs, baseline_runs),
             paired_ratio(gateway_runs, baseline_runs),
             g.p99_ms,
-            b.p99_ms
+            b.p99_ms,
+            g.cpu_us,
+            b.cpu_us,
+            g.cpu_us / b.cpu_us
         );
     }
     if let Some(redis_runs) = runs_of("gateway with Redis limits") {
@@ -448,6 +462,10 @@ struct Run {
     p50_ms: f64,
     p99_ms: f64,
     non_2xx: u64,
+    /// The server's processor time per call, user and system, in
+    /// microseconds: what a call costs, less moved by the machine's other
+    /// load than the calls per second are.
+    cpu_us: f64,
 }
 
 impl Run {
@@ -458,6 +476,7 @@ impl Run {
             p50_ms: pick(|r| r.p50_ms),
             p99_ms: pick(|r| r.p99_ms),
             non_2xx: runs.iter().map(|r| r.non_2xx).sum(),
+            cpu_us: pick(|r| r.cpu_us),
         }
     }
 }
@@ -467,18 +486,56 @@ struct Target {
     name: &'static str,
     url: String,
     key: Option<String>,
+    /// The server's process (with its children: nginx's workers).
+    pid: u32,
     runs: Vec<Run>,
 }
 
 impl Target {
-    fn new(name: &'static str, url: &str, key: Option<&String>) -> Self {
+    fn new(name: &'static str, url: &str, key: Option<&String>, pid: u32) -> Self {
         Self {
             name,
             url: url.to_owned(),
             key: key.cloned(),
+            pid,
             runs: Vec::new(),
         }
     }
+}
+
+/// Processor time used so far by `pid` and its children, in ticks of
+/// 1/100 s (Linux's USER_HZ, the unit of /proc/PID/stat).
+fn cpu_ticks(pid: u32) -> Result<u64> {
+    // After the command's name in parentheses: state, ppid, ... utime
+    // (14th field of the line), stime (15th).
+    let fields = |text: &str| -> Option<(u32, u64)> {
+        let rest = text.rsplit_once(')')?.1;
+        let fields: Vec<&str> = rest.split_whitespace().collect();
+        let ppid = fields.get(1)?.parse().ok()?;
+        let utime: u64 = fields.get(11)?.parse().ok()?;
+        let stime: u64 = fields.get(12)?.parse().ok()?;
+        Some((ppid, utime + stime))
+    };
+    let mut total = 0;
+    for entry in std::fs::read_dir("/proc")? {
+        let entry = entry?;
+        let Some(id) = entry
+            .file_name()
+            .to_str()
+            .and_then(|n| n.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        let Ok(text) = std::fs::read_to_string(entry.path().join("stat")) else {
+            continue;
+        };
+        if let Some((ppid, ticks)) = fields(&text) {
+            if id == pid || ppid == pid {
+                total += ticks;
+            }
+        }
+    }
+    Ok(total)
 }
 
 /// `BENCH_ROUNDS`, or `ROUNDS`.
@@ -520,7 +577,9 @@ fn by_round(a: &[Run], b: &[Run]) -> String {
     ratios.join(" ")
 }
 
-fn wrk(url: &str, key: Option<&str>) -> Result<Run> {
+/// A warm-up, then the measured run, with the processor time `pid` (and
+/// its children) used during it.
+fn wrk(url: &str, key: Option<&str>, pid: u32) -> Result<Run> {
     let mut args = vec![
         "-t1".to_owned(),
         format!("-c{CONNECTIONS}"),
@@ -538,11 +597,13 @@ fn wrk(url: &str, key: Option<&str>) -> Result<Run> {
     if !warm.status.success() {
         bail!("wrk failed: {}", String::from_utf8_lossy(&warm.stderr));
     }
+    let before = cpu_ticks(pid)?;
     let output = Command::new("wrk")
         .args(&args)
         .arg(format!("-d{SECONDS}s"))
         .arg(url)
         .output()?;
+    let ticks = cpu_ticks(pid)? - before;
     let text = String::from_utf8_lossy(&output.stdout);
     if !output.status.success() {
         bail!(
@@ -550,7 +611,14 @@ fn wrk(url: &str, key: Option<&str>) -> Result<Run> {
             String::from_utf8_lossy(&output.stderr)
         );
     }
-    parse_wrk(&text).with_context(|| format!("reading wrk's output:\n{text}"))
+    let mut run = parse_wrk(&text).with_context(|| format!("reading wrk's output:\n{text}"))?;
+    let calls = run.rps * SECONDS as f64;
+    run.cpu_us = if calls > 0.0 {
+        ticks as f64 * 10_000.0 / calls
+    } else {
+        0.0
+    };
+    Ok(run)
 }
 
 fn parse_wrk(text: &str) -> Option<Run> {
@@ -569,6 +637,7 @@ fn parse_wrk(text: &str) -> Option<Run> {
         p50_ms,
         p99_ms,
         non_2xx,
+        cpu_us: 0.0,
     })
 }
 
@@ -594,6 +663,10 @@ struct Portico {
 }
 
 impl Portico {
+    fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     fn start(
         binary: &Path,
         data: &Path,
