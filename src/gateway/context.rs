@@ -11,6 +11,7 @@ use axum::http::{HeaderName, HeaderValue, Method, StatusCode};
 use super::routes::ApiRoute;
 use super::snapshot::KeyEntry;
 use super::usage::{UsageEvent, UsageSink};
+use crate::server::log_format::Millis;
 
 /// What the phases learn about one request, and what the log line reports.
 #[derive(Debug)]
@@ -26,14 +27,16 @@ pub struct RequestContext {
     /// The API once routed. The log names the route, never the rest of
     /// the path, which may carry personal data.
     pub route: Option<Arc<ApiRoute>>,
-    /// When the call arrived, in Unix seconds (from the gateway's clock).
+    /// When the call arrived, from the gateway's clock (read once a call).
+    pub now: time::OffsetDateTime,
+    /// The same in Unix seconds.
     pub at: i64,
     /// The caller's key, once authenticated.
     pub key: Option<KeyEntry>,
 }
 
 impl RequestContext {
-    pub fn new(request: &Request, peer: SocketAddr, at: i64) -> Self {
+    pub fn new(request: &Request, peer: SocketAddr, now: time::OffsetDateTime) -> Self {
         Self {
             started: Instant::now(),
             request_id: request
@@ -47,7 +50,8 @@ impl RequestContext {
             peer,
             api_id: None,
             route: None,
-            at,
+            now,
+            at: now.unix_timestamp(),
             key: None,
         }
     }
@@ -75,7 +79,7 @@ impl RequestContext {
             http.status = status.as_u16(),
             api.id = self.api_id,
             key.id = self.key.map(|k| k.key_id),
-            duration_ms = self.started.elapsed().as_secs_f64() * 1000.0,
+            duration_ms = %Millis(latency_us),
             "gateway request"
         );
     }
@@ -89,6 +93,36 @@ impl std::fmt::Display for LogRoute<'_> {
         match self.0 {
             Some(api) => write!(f, "/{}", api.name),
             None => f.write_str("-"),
+        }
+    }
+}
+
+/// The caller's end of a connection, with what forwarding says about it
+/// written once per connection rather than once per call.
+#[derive(Debug)]
+pub struct Peer {
+    pub addr: SocketAddr,
+    /// The address as text: this hop's entry in `X-Forwarded-For`.
+    pub ip: HeaderValue,
+    /// `for=...;proto=http`: the start of this hop's `Forwarded`.
+    pub forwarded: String,
+}
+
+impl Peer {
+    pub fn new(addr: SocketAddr) -> Self {
+        let ip = addr.ip();
+        let text = ip.to_string();
+        let forwarded = if ip.is_ipv6() {
+            format!("for=\"[{text}]\";proto=http")
+        } else {
+            format!("for={text};proto=http")
+        };
+        Self {
+            addr,
+            // An IP address's text is always a valid header value.
+            ip: HeaderValue::from_str(&text)
+                .unwrap_or_else(|_| HeaderValue::from_static("unknown")),
+            forwarded,
         }
     }
 }

@@ -13,10 +13,11 @@
 
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::{Arc, RwLock};
+use std::sync::RwLock;
 
 use anyhow::Context;
 use axum::body::Bytes;
+use axum::http::HeaderValue;
 use josekit::jwk::Jwk;
 use josekit::jws::alg::ecdsa::EcdsaJwsSigner;
 use josekit::jws::{JwsHeader, ES256};
@@ -55,8 +56,9 @@ pub struct Identity {
     recent: RwLock<Recent>,
 }
 
-/// (key, API, plan) -> (issued at, token).
-type Recent = HashMap<(i64, i64, i64), (i64, Arc<str>)>;
+/// (key, API, plan) -> (issued at, token). A token is kept as the header
+/// value it is sent as: cloning it costs a reference count, not a copy.
+type Recent = HashMap<(i64, i64, i64), (i64, HeaderValue)>;
 
 impl Identity {
     /// Reads the upstream keys in `dir`, generating one when there is none.
@@ -108,7 +110,7 @@ impl Identity {
 
     /// A token for the caller at `now` (Unix seconds): a recent one when it
     /// has at least half its life left.
-    pub fn token(&self, caller: &Caller<'_>, now: i64) -> anyhow::Result<Arc<str>> {
+    pub fn token(&self, caller: &Caller<'_>, now: i64) -> anyhow::Result<HeaderValue> {
         let id = (caller.key_id, caller.api_id, caller.plan_id);
         let recent = self
             .recent
@@ -121,7 +123,8 @@ impl Identity {
                 return Ok(token);
             }
         }
-        let token: Arc<str> = Arc::from(self.sign(caller, now)?);
+        // A JWT is base64url text and dots: always a valid header value.
+        let token = HeaderValue::from_maybe_shared(Bytes::from(self.sign(caller, now)?))?;
         self.recent
             .write()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
@@ -177,7 +180,7 @@ mod tests {
         assert!(jwks["keys"][0].get("d").is_none(), "no private part");
         let public = Jwk::from_map(jwks["keys"][0].as_object().unwrap().clone()).unwrap();
         let verifier = ES256.verifier_from_jwk(&public).unwrap();
-        let (payload, _) = jwt::decode_with_verifier(&*token, &verifier).unwrap();
+        let (payload, _) = jwt::decode_with_verifier(token.to_str().unwrap(), &verifier).unwrap();
         assert_eq!(payload.audience(), Some(vec!["demo/pets"]));
         assert_eq!(payload.claim("key_id"), Some(&json!(5)));
         assert_eq!(payload.claim("plan"), Some(&json!("standard")));

@@ -25,7 +25,6 @@ pub mod snapshot;
 pub mod upstream;
 pub mod usage;
 
-use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -42,7 +41,7 @@ use crate::server::clock::Clock;
 use crate::server::health;
 use crate::server::problem::Problem;
 
-use context::RequestContext;
+use context::{Peer, RequestContext};
 use limits::{RateLimits, Verdict};
 use quota::Quotas;
 use respond::Refusal;
@@ -198,12 +197,12 @@ pub fn is_own_page(path: &str) -> bool {
 /// API calls pass no router and no tower layers: the request id, the
 /// security headers and the log line are set here, once, as the profile
 /// of the gateway showed each layer's share of a call's time.
-pub async fn call(gw: &Gateway, peer: SocketAddr, mut request: Request) -> Response {
-    let mut ctx = RequestContext::new(&request, peer, gw.clock.now().unix_timestamp());
+pub async fn call(gw: &Gateway, peer: &Peer, mut request: Request) -> Response {
+    let mut ctx = RequestContext::new(&request, peer.addr, gw.clock.now());
     request
         .headers_mut()
         .insert(context::REQUEST_ID, ctx.request_id.clone());
-    let mut response = match process(gw, &mut ctx, request).await {
+    let mut response = match process(gw, &mut ctx, peer, request).await {
         Ok(response) => response,
         Err(refusal) => {
             let instance = std::mem::take(&mut ctx.path);
@@ -235,24 +234,26 @@ const SECURITY_HEADERS: [(axum::http::HeaderName, &str); 2] = [
 async fn process(
     gw: &Gateway,
     ctx: &mut RequestContext,
+    peer: &Peer,
     request: Request,
 ) -> Result<Response, Refusal> {
     let route = route(gw, ctx)?;
     let mut verdict = Verdict::default();
     let mut token = None;
     if route.api.access_mode == AccessMode::Key {
-        let now = gw.clock.now();
+        let now = ctx.now;
         let key = auth::authenticate(&gw.snapshot, request.headers(), now)?;
         ctx.key = Some(key);
         let grant = authorise(gw, &key, &route)?;
-        limit(gw, &key, &route, &grant, &mut verdict).await?;
+        limit(gw, &key, &route, &grant, now, &mut verdict).await?;
         token = Some(identity_token(gw, &key, &route, &grant, ctx.at)?);
     }
     let how = proxy::Forwarding {
         upstreams: &gw.upstreams,
         timeout: gw.options.upstream_timeout,
         max_body: gw.options.max_body_bytes,
-        identity: token.as_deref(),
+        identity: token,
+        peer,
     };
     match proxy::forward(how, ctx, &route, request).await {
         Ok(mut response) => {
@@ -300,10 +301,10 @@ async fn limit(
     key: &KeyEntry,
     route: &Matched,
     grant: &Grant,
+    now: time::OffsetDateTime,
     verdict: &mut Verdict,
 ) -> Result<(), Refusal> {
     let api_id = route.api.api_id;
-    let now = gw.clock.now();
     let by_rate = match &gw.shared {
         Some(shared) => {
             shared
@@ -332,7 +333,7 @@ fn identity_token(
     route: &Matched,
     grant: &Grant,
     now: i64,
-) -> Result<Arc<str>, Refusal> {
+) -> Result<HeaderValue, Refusal> {
     let caller = identity::Caller {
         app_id: key.app_id,
         key_id: key.key_id,

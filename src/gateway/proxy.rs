@@ -9,15 +9,15 @@ use std::time::Duration;
 use axum::body::Body;
 use axum::extract::Request;
 use axum::http::header::{self, HeaderMap, HeaderName, HeaderValue};
-use axum::http::Uri;
 use axum::response::Response;
+use hyper::body::Body as _;
 use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
 use rustls::ClientConfig;
 
 use super::auth::{authorization_is_a_key, KEY_HEADER};
-use super::context::RequestContext;
+use super::context::{Peer, RequestContext};
 use super::identity;
 use super::respond::Refusal;
 use super::routes::Matched;
@@ -106,7 +106,9 @@ pub struct Forwarding<'a> {
     /// The largest request body passed on, in bytes.
     pub max_body: u64,
     /// The consumer's identity token, for key APIs.
-    pub identity: Option<&'a str>,
+    pub identity: Option<HeaderValue>,
+    /// The caller's end of the connection.
+    pub peer: &'a Peer,
 }
 
 /// Sends the request to the route's upstream and streams the answer back.
@@ -126,25 +128,31 @@ pub async fn forward(
     if declared.is_some_and(|length| length > how.max_body) {
         return Err(Refusal::too_large(how.max_body));
     }
-    let limit = usize::try_from(how.max_body).unwrap_or(usize::MAX);
-    let body = Body::new(http_body_util::Limited::new(body, limit));
-    let target = upstream_uri(&route.api.upstream, &route.rest, parts.uri.query())
+    // A body of declared length is held to it by hyper, and a call without
+    // one (most GETs) has nothing to count: only a chunked body is counted
+    // as it streams.
+    let body = if declared.is_some() || body.is_end_stream() {
+        body
+    } else {
+        let limit = usize::try_from(how.max_body).unwrap_or(usize::MAX);
+        Body::new(http_body_util::Limited::new(body, limit))
+    };
+    let base = route.api.target.as_ref().ok_or_else(|| {
+        Problem::bad_gateway("This API's upstream address is not an http:// or https:// URL.")
+    })?;
+    let target = base
+        .target(&route.rest, parts.uri.query())
         .ok_or_else(|| Problem::bad_gateway("The API's upstream address is not valid."))?;
-    if !matches!(target.scheme_str(), Some("http" | "https")) {
-        return Err(Problem::bad_gateway(
-            "This API's upstream address is not an http:// or https:// URL.",
-        )
-        .into());
-    }
     let original_host = parts.headers.get(header::HOST).cloned();
     strip_hop_by_hop(&mut parts.headers);
     strip_credentials(&mut parts.headers, how.identity);
     parts.headers.remove(header::HOST);
-    add_forwarded(&mut parts.headers, ctx, original_host.as_ref());
+    add_forwarded(&mut parts.headers, how.peer, original_host.as_ref());
     parts.uri = target;
 
     let upstream_request = Request::from_parts(parts, body);
-    let response = match tokio::time::timeout(timeout, upstreams.send(upstream_request)).await {
+    let response = match tokio::time::timeout(timeout, upstreams.send(base, upstream_request)).await
+    {
         Err(_elapsed) => {
             return Err(Problem::gateway_timeout(format!(
                 "The API's upstream did not answer within {} seconds.",
@@ -173,15 +181,15 @@ pub async fn forward(
 
 /// Removes the caller's Portico key (never the upstream's own credentials)
 /// and any identity header the caller sent, then adds the gateway's.
-fn strip_credentials(headers: &mut HeaderMap, identity: Option<&str>) {
+fn strip_credentials(headers: &mut HeaderMap, identity: Option<HeaderValue>) {
     headers.remove(&KEY_HEADER);
     if authorization_is_a_key(headers) {
         headers.remove(header::AUTHORIZATION);
     }
-    headers.remove(&identity::HEADER);
-    if let Some(value) = identity.and_then(|token| HeaderValue::from_str(token).ok()) {
-        headers.insert(identity::HEADER, value);
-    }
+    match identity {
+        Some(token) => headers.insert(identity::HEADER, token),
+        None => headers.remove(&identity::HEADER),
+    };
 }
 
 /// Whether the upstream call failed because the request body went over
@@ -216,28 +224,30 @@ fn is_certificate_error(err: &(dyn std::error::Error + 'static)) -> bool {
     false
 }
 
-/// Joins the upstream base, the rest of the path and the query.
-fn upstream_uri(base: &str, rest: &str, query: Option<&str>) -> Option<Uri> {
-    let mut target = String::with_capacity(base.len() + rest.len() + 1 + query.map_or(0, str::len));
-    target.push_str(base);
-    target.push_str(rest);
-    if let Some(query) = query {
-        target.push('?');
-        target.push_str(query);
-    }
-    target.parse().ok()
-}
-
 fn strip_hop_by_hop(headers: &mut HeaderMap) {
+    // One pass over the names present, rather than a lookup for each of
+    // the eight: most messages carry none, or only Connection.
+    let found: Vec<HeaderName> = headers
+        .keys()
+        .filter(|name| HOP_BY_HOP.contains(name))
+        .cloned()
+        .collect();
+    if found.is_empty() {
+        return;
+    }
     // Headers named in Connection are hop-by-hop too.
     let named: Vec<HeaderName> = headers
         .get_all(header::CONNECTION)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(','))
-        .filter_map(|name| HeaderName::from_bytes(name.trim().as_bytes()).ok())
+        .map(str::trim)
+        .filter(|name| {
+            !name.eq_ignore_ascii_case("keep-alive") && !name.eq_ignore_ascii_case("close")
+        })
+        .filter_map(|name| HeaderName::from_bytes(name.as_bytes()).ok())
         .collect();
-    for name in named.iter().chain(HOP_BY_HOP.iter()) {
+    for name in named.iter().chain(found.iter()) {
         headers.remove(name);
     }
 }
@@ -246,33 +256,36 @@ const X_FORWARDED_FOR: HeaderName = HeaderName::from_static("x-forwarded-for");
 const X_FORWARDED_PROTO: HeaderName = HeaderName::from_static("x-forwarded-proto");
 const X_FORWARDED_HOST: HeaderName = HeaderName::from_static("x-forwarded-host");
 
-fn add_forwarded(headers: &mut HeaderMap, ctx: &RequestContext, host: Option<&HeaderValue>) {
-    use std::fmt::Write;
-    let ip = ctx.peer.ip();
-    let mut chain = String::new();
-    if let Some(prior) = headers.get(&X_FORWARDED_FOR).and_then(|v| v.to_str().ok()) {
-        chain.push_str(prior);
-        chain.push_str(", ");
-    }
-    let _ = write!(chain, "{ip}");
-    let mut forwarded = String::new();
-    let _ = if ip.is_ipv6() {
-        write!(forwarded, "for=\"[{ip}]\";proto=http")
-    } else {
-        write!(forwarded, "for={ip};proto=http")
+/// This hop's entries in `X-Forwarded-For` (appended to the caller's
+/// chain), `Forwarded` and `X-Forwarded-Proto`/`-Host`.
+fn add_forwarded(headers: &mut HeaderMap, peer: &Peer, host: Option<&HeaderValue>) {
+    let chain = match headers.get(&X_FORWARDED_FOR).and_then(|v| v.to_str().ok()) {
+        Some(prior) => HeaderValue::try_from(format!("{prior}, {}", peer.addr.ip())).ok(),
+        None => Some(peer.ip.clone()),
     };
-    let host = host.filter(|h| !h.is_empty() && h.to_str().is_ok());
-    if let Some(host) = host.and_then(|h| h.to_str().ok()) {
-        let _ = write!(forwarded, ";host=\"{host}\"");
+    if let Some(chain) = chain {
+        headers.insert(X_FORWARDED_FOR, chain);
     }
-    for (name, value) in [(X_FORWARDED_FOR, chain), (header::FORWARDED, forwarded)] {
-        if let Ok(value) = HeaderValue::try_from(value) {
-            headers.insert(name, value);
+    let host = host
+        .filter(|h| !h.is_empty())
+        .and_then(|h| Some((h, h.to_str().ok()?)));
+    let forwarded = match host {
+        Some((_, text)) => {
+            let mut value = String::with_capacity(peer.forwarded.len() + text.len() + 8);
+            value.push_str(&peer.forwarded);
+            value.push_str(";host=\"");
+            value.push_str(text);
+            value.push('"');
+            HeaderValue::try_from(value).ok()
         }
+        None => HeaderValue::try_from(peer.forwarded.as_str()).ok(),
+    };
+    if let Some(forwarded) = forwarded {
+        headers.insert(header::FORWARDED, forwarded);
     }
     headers.insert(X_FORWARDED_PROTO, HeaderValue::from_static("http"));
     match host {
-        Some(host) => headers.insert(X_FORWARDED_HOST, host.clone()),
+        Some((host, _)) => headers.insert(X_FORWARDED_HOST, host.clone()),
         None => headers.remove(X_FORWARDED_HOST),
     };
 }
@@ -280,18 +293,6 @@ fn add_forwarded(headers: &mut HeaderMap, ctx: &RequestContext, host: Option<&He
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn joins_base_rest_and_query() {
-        let uri = upstream_uri("http://up.test/v1", "/pets/1", Some("a=1&b=2")).unwrap();
-        assert_eq!(uri.to_string(), "http://up.test/v1/pets/1?a=1&b=2");
-        assert_eq!(
-            upstream_uri("http://up.test", "", None)
-                .unwrap()
-                .to_string(),
-            "http://up.test/"
-        );
-    }
 
     #[test]
     fn strips_hop_by_hop_and_connection_named_headers() {

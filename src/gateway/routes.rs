@@ -7,6 +7,7 @@ use std::sync::{Arc, RwLock};
 use anyhow::Context;
 use axum::http::Uri;
 
+use super::upstream::Base;
 use crate::catalogue::repo as catalogue;
 use crate::db::Db;
 
@@ -29,8 +30,11 @@ pub struct ApiRoute {
     /// (with a leading `/`) the route in the log.
     pub name: String,
     pub access_mode: AccessMode,
-    /// Upstream base URL, without a trailing slash.
+    /// Upstream base URL, as the agency set it.
     pub upstream: String,
+    /// The same taken apart; `None` when it is not an http:// or https://
+    /// URL (calls answer 502).
+    pub target: Option<Base>,
     /// The agency is suspended: calls answer 503 and reach no upstream.
     pub suspended: bool,
 }
@@ -84,7 +88,8 @@ impl RouteTable {
                 api: row.api_slug,
                 name: name.clone(),
                 access_mode,
-                upstream: row.upstream_url.trim_end_matches('/').to_owned(),
+                target: Base::parse(&row.upstream_url),
+                upstream: row.upstream_url,
                 suspended: row.agency_status != "active",
             };
             table.insert(name, Arc::new(route));
@@ -150,6 +155,7 @@ mod tests {
             name: "tax/returns".into(),
             access_mode: AccessMode::Open,
             upstream: "http://upstream.test/v1".into(),
+            target: Base::parse("http://upstream.test/v1"),
             suspended: false,
         }])
     }

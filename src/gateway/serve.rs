@@ -25,6 +25,7 @@ use tokio::net::TcpListener;
 use tokio::sync::{mpsc, oneshot};
 use tower::ServiceExt;
 
+use super::context::Peer;
 use super::upstream::Upstreams;
 use super::{call, is_own_page, Gateway};
 
@@ -143,16 +144,21 @@ async fn work(mut incoming: mpsc::UnboundedReceiver<Accepted>, gateway: Arc<Gate
         // Answers are written whole; as nginx does on keep-alive
         // connections, do not hold a short last segment back.
         let _ = stream.set_nodelay(true);
-        let (gateway, pages) = (gateway.clone(), pages.clone());
+        // What each call on this connection needs, behind one reference.
+        let conn = Arc::new(Connection {
+            gateway: gateway.clone(),
+            pages: pages.clone(),
+            peer: Peer::new(peer),
+        });
         let service = hyper::service::service_fn(move |request: hyper::Request<Incoming>| {
             let mut request = request.map(Body::new);
-            let (gateway, pages) = (gateway.clone(), pages.clone());
+            let conn = conn.clone();
             async move {
                 if is_own_page(request.uri().path()) {
-                    request.extensions_mut().insert(ConnectInfo(peer));
-                    pages.oneshot(request).await
+                    request.extensions_mut().insert(ConnectInfo(conn.peer.addr));
+                    conn.pages.clone().oneshot(request).await
                 } else {
-                    Ok(call(&gateway, peer, request).await)
+                    Ok(call(&conn.gateway, &conn.peer, request).await)
                 }
             }
         });
@@ -170,6 +176,13 @@ async fn work(mut incoming: mpsc::UnboundedReceiver<Accepted>, gateway: Arc<Gate
             tracing::warn!("calls still in flight after {GRACE:?} were cut off");
         }
     }
+}
+
+/// One caller's connection.
+struct Connection {
+    gateway: Arc<Gateway>,
+    pages: axum::Router,
+    peer: Peer,
 }
 
 /// Errors of one connection, not of the listener.

@@ -100,28 +100,26 @@ impl Upstreams {
         }
     }
 
-    /// Sends `request` (whose URI is absolute) and returns the answer, its
-    /// body streaming; the connection returns to the pool once the body
-    /// has been read to its end.
-    pub async fn send(&self, mut request: Request<Body>) -> Result<Response<Body>, UpstreamError> {
-        let uri = request.uri().clone();
-        let origin = match (uri.scheme(), uri.authority()) {
-            (Some(scheme), Some(authority)) => (scheme.clone(), authority.clone()),
-            _ => return Err(UpstreamError::NoHost),
-        };
-        if !request.headers().contains_key(header::HOST) {
-            let host =
-                HeaderValue::from_str(host_header(&origin)).map_err(|_| UpstreamError::NoHost)?;
-            request.headers_mut().insert(header::HOST, host);
-        }
-        *request.uri_mut() = origin_form(&uri);
+    /// Sends `request` (whose URI is the path and query) to `base`'s
+    /// origin and returns the answer, its body streaming; the connection
+    /// returns to the pool once the body has been read to its end.
+    pub async fn send(
+        &self,
+        base: &Base,
+        mut request: Request<Body>,
+    ) -> Result<Response<Body>, UpstreamError> {
+        request
+            .headers_mut()
+            .insert(header::HOST, base.host.clone());
         loop {
-            let (mut sender, reused) = match self.take(&origin).await {
+            let (mut sender, reused) = match self.take(&base.origin).await {
                 Some(sender) => (sender, true),
-                None => (self.connect(&uri).await?, false),
+                None => (self.connect(&base.origin).await?, false),
             };
             match sender.try_send_request(request).await {
-                Ok(response) => return Ok(self.give_back_at_end(response, origin, sender)),
+                Ok(response) => {
+                    return Ok(self.give_back_at_end(response, base.origin.clone(), sender))
+                }
                 Err(mut err) => match err.take_message() {
                     // Not a byte was written: a pooled connection the
                     // upstream had closed. Send again, on another.
@@ -151,11 +149,20 @@ impl Upstreams {
         }
     }
 
-    async fn connect(&self, uri: &Uri) -> Result<SendRequest<Body>, UpstreamError> {
+    async fn connect(
+        &self,
+        (scheme, authority): &Origin,
+    ) -> Result<SendRequest<Body>, UpstreamError> {
+        let uri = Uri::builder()
+            .scheme(scheme.clone())
+            .authority(authority.clone())
+            .path_and_query("/")
+            .build()
+            .map_err(|_| UpstreamError::NoHost)?;
         let io = self
             .connector
             .clone()
-            .oneshot(uri.clone())
+            .oneshot(uri)
             .await
             .map_err(UpstreamError::Connect)?;
         let (sender, connection) = http1::handshake(io).await?;
@@ -283,11 +290,50 @@ fn host_header((scheme, authority): &Origin) -> &str {
     }
 }
 
-/// The request target as HTTP/1.1 sends it to an origin: path and query.
-fn origin_form(uri: &Uri) -> Uri {
-    match uri.path_and_query() {
-        Some(path) => Uri::from(path.clone()),
-        None => Uri::from_static("/"),
+/// An upstream's base URL, taken apart once, when the routes load: the
+/// origin its connections are pooled under, the Host header and the path
+/// that calls' paths are appended to.
+#[derive(Debug, Clone)]
+pub struct Base {
+    origin: Origin,
+    host: HeaderValue,
+    /// Without a trailing `/`; empty for none.
+    path: String,
+}
+
+impl Base {
+    /// `None` unless `url` is an absolute http:// or https:// URL. A query
+    /// in it is not kept: each call's own query is sent.
+    pub fn parse(url: &str) -> Option<Self> {
+        let uri: Uri = url.parse().ok()?;
+        let scheme = uri.scheme()?.clone();
+        if scheme != Scheme::HTTP && scheme != Scheme::HTTPS {
+            return None;
+        }
+        let origin = (scheme, uri.authority()?.clone());
+        let host = HeaderValue::from_str(host_header(&origin)).ok()?;
+        Some(Self {
+            host,
+            origin,
+            path: uri.path().trim_end_matches('/').to_owned(),
+        })
+    }
+
+    /// The request target (origin form, as HTTP/1.1 sends it) for the
+    /// rest of a call's path after the API's prefix, and its query.
+    pub fn target(&self, rest: &str, query: Option<&str>) -> Option<Uri> {
+        let mut target =
+            String::with_capacity(self.path.len() + rest.len() + 2 + query.map_or(0, str::len));
+        target.push_str(&self.path);
+        target.push_str(rest);
+        if target.is_empty() {
+            target.push('/');
+        }
+        if let Some(query) = query {
+            target.push('?');
+            target.push_str(query);
+        }
+        Uri::try_from(target).ok()
     }
 }
 
@@ -315,10 +361,19 @@ mod tests {
     }
 
     #[test]
-    fn the_request_target_is_the_path_and_query() {
-        let uri: Uri = "http://up.test:8080/v1/pets?a=1".parse().unwrap();
-        assert_eq!(origin_form(&uri).to_string(), "/v1/pets?a=1");
-        let uri: Uri = "http://up.test".parse().unwrap();
-        assert_eq!(origin_form(&uri).to_string(), "/");
+    fn the_request_target_joins_the_base_path_the_rest_and_the_query() {
+        let base = Base::parse("http://up.test:8080/v1/").unwrap();
+        assert_eq!(base.host, "up.test:8080");
+        let target = |rest, query| base.target(rest, query).unwrap().to_string();
+        assert_eq!(target("/pets", Some("a=1")), "/v1/pets?a=1");
+        assert_eq!(target("", None), "/v1");
+        let bare = Base::parse("https://up.test").unwrap();
+        assert_eq!(bare.host, "up.test");
+        assert_eq!(bare.target("", None).unwrap().to_string(), "/");
+        assert_eq!(bare.target("", Some("q=2")).unwrap().to_string(), "/?q=2");
+        assert_eq!(bare.target("/a b", None), None, "not a valid target");
+        for url in ["ftp://up.test/", "/relative", "not a url"] {
+            assert!(Base::parse(url).is_none(), "{url}");
+        }
     }
 }

@@ -6,6 +6,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use super::{ByClass, Histogram, Page};
+use crate::server::lanes;
 
 /// Which limit refused a call.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -17,12 +18,30 @@ pub enum Limit {
 }
 
 /// Counted on the request path.
-#[derive(Default)]
 pub struct GatewayMetrics {
-    requests: ByClass,
-    duration: Histogram,
+    /// Calls and their latency, in a part per serving thread, added up
+    /// when the page is read.
+    parts: Box<[Part]>,
     limited_rate: AtomicU64,
     limited_quota: AtomicU64,
+}
+
+/// One lane's counts (see [`lanes`]), aligned to cache lines of its own.
+#[derive(Default)]
+#[repr(align(128))]
+struct Part {
+    requests: ByClass,
+    duration: Histogram,
+}
+
+impl Default for GatewayMetrics {
+    fn default() -> Self {
+        Self {
+            parts: (0..lanes::LANES).map(|_| Part::default()).collect(),
+            limited_rate: AtomicU64::default(),
+            limited_quota: AtomicU64::default(),
+        }
+    }
 }
 
 /// Read from the gateway's state when the metrics are scraped.
@@ -68,8 +87,9 @@ pub struct RedisGauges {
 impl GatewayMetrics {
     /// One call answered, by its status and how long it took.
     pub fn observe(&self, status: u16, elapsed: Duration) {
-        self.requests.add(status);
-        self.duration.observe(elapsed);
+        let part = &self.parts[lanes::mine()];
+        part.requests.add(status);
+        part.duration.observe(elapsed);
     }
 
     /// One call refused by a limit.
@@ -84,12 +104,17 @@ impl GatewayMetrics {
     /// The page: counters, then the gauges.
     pub fn render(&self, gauges: &Gauges) -> Page {
         let mut page = Page::default();
-        self.requests.render(
+        let all = Part::default();
+        for part in self.parts.iter() {
+            all.requests.add_all(&part.requests);
+            all.duration.add_all(&part.duration);
+        }
+        all.requests.render(
             &mut page,
             "portico_gateway_requests_total",
             "Calls answered by the gateway, by status class.",
         );
-        self.duration.render(
+        all.duration.render(
             &mut page,
             "portico_gateway_request_duration_seconds",
             "Time from a call's arrival to its response headers.",

@@ -56,6 +56,15 @@ impl Histogram {
         self.sum_us.fetch_add(micros, Ordering::Relaxed);
     }
 
+    /// Adds `other`'s observations to these.
+    pub fn add_all(&self, other: &Self) {
+        for (to, from) in self.counts.iter().zip(&other.counts) {
+            to.fetch_add(from.load(Ordering::Relaxed), Ordering::Relaxed);
+        }
+        self.sum_us
+            .fetch_add(other.sum_us.load(Ordering::Relaxed), Ordering::Relaxed);
+    }
+
     /// Writes the family's `_bucket`, `_sum` and `_count` lines.
     fn render(&self, out: &mut Page, name: &str, help: &str) {
         out.header(name, help, "histogram");
@@ -80,6 +89,13 @@ pub struct ByClass([AtomicU64; 5]);
 impl ByClass {
     pub fn add(&self, status: u16) {
         self.0[class_index(status)].fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Adds `other`'s counts to these.
+    pub fn add_all(&self, other: &Self) {
+        for (to, from) in self.0.iter().zip(&other.0) {
+            to.fetch_add(from.load(Ordering::Relaxed), Ordering::Relaxed);
+        }
     }
 
     fn render(&self, out: &mut Page, name: &str, help: &str) {

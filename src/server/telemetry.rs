@@ -30,8 +30,8 @@ where
         .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,hyper_util=warn"));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_target(false)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
+        .event_format(super::log_format::Line)
         .with_writer(writer)
         .try_init();
 }
