@@ -411,7 +411,9 @@ fn every_example_document_equals_itself() {
             .join("end2end/node_modules/@readme/oas-examples")
             .join(version)
             .join("json");
-        for file in std::fs::read_dir(&dir).unwrap().filter_map(Result::ok) {
+        let files = std::fs::read_dir(&dir)
+            .unwrap_or_else(|err| panic!("{}: {err}: run `npm ci` in end2end/", dir.display()));
+        for file in files.filter_map(Result::ok) {
             let Ok(text) = std::fs::read_to_string(file.path()) else {
                 continue;
             };
