@@ -29,8 +29,6 @@ pub struct RequestContext {
     pub route: Option<Arc<ApiRoute>>,
     /// When the call arrived, from the gateway's clock (read once a call).
     pub now: time::OffsetDateTime,
-    /// The same in Unix seconds.
-    pub at: i64,
     /// The caller's key, once authenticated.
     pub key: Option<KeyEntry>,
 }
@@ -51,7 +49,6 @@ impl RequestContext {
             api_id: None,
             route: None,
             now,
-            at: now.unix_timestamp(),
             key: None,
         }
     }
@@ -65,7 +62,7 @@ impl RequestContext {
     pub fn record(&self, status: StatusCode, usage: &UsageSink) {
         let latency_us = u64::try_from(self.started.elapsed().as_micros()).unwrap_or(u64::MAX);
         usage.record(UsageEvent {
-            at: self.at,
+            at: self.now.unix_timestamp(),
             key_id: self.key.map_or(0, |k| k.key_id),
             app_id: self.key.map_or(0, |k| k.app_id),
             api_id: self.api_id.unwrap_or(0),

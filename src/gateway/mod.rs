@@ -246,7 +246,13 @@ async fn process(
         ctx.key = Some(key);
         let grant = authorise(gw, &key, &route)?;
         limit(gw, &key, &route, &grant, now, &mut verdict).await?;
-        token = Some(identity_token(gw, &key, &route, &grant, ctx.at)?);
+        token = Some(identity_token(
+            gw,
+            &key,
+            &route,
+            &grant,
+            now.unix_timestamp(),
+        )?);
     }
     let how = proxy::Forwarding {
         upstreams: &gw.upstreams,

@@ -30,10 +30,8 @@ pub struct ApiRoute {
     /// (with a leading `/`) the route in the log.
     pub name: String,
     pub access_mode: AccessMode,
-    /// Upstream base URL, as the agency set it.
-    pub upstream: String,
-    /// The same taken apart; `None` when it is not an http:// or https://
-    /// URL (calls answer 502).
+    /// The upstream base URL, taken apart; `None` when it is not an
+    /// http:// or https:// URL (calls answer 502).
     pub target: Option<Base>,
     /// The agency is suspended: calls answer 503 and reach no upstream.
     pub suspended: bool,
@@ -89,7 +87,6 @@ impl RouteTable {
                 name: name.clone(),
                 access_mode,
                 target: Base::parse(&row.upstream_url),
-                upstream: row.upstream_url,
                 suspended: row.agency_status != "active",
             };
             table.insert(name, Arc::new(route));
@@ -154,7 +151,6 @@ mod tests {
             api: "returns".into(),
             name: "tax/returns".into(),
             access_mode: AccessMode::Open,
-            upstream: "http://upstream.test/v1".into(),
             target: Base::parse("http://upstream.test/v1"),
             suspended: false,
         }])

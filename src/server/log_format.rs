@@ -127,15 +127,10 @@ fn format_second(secs: u64) -> String {
         .ok()
         .and_then(|secs| time::OffsetDateTime::from_unix_timestamp(secs).ok())
         .unwrap_or(time::OffsetDateTime::UNIX_EPOCH);
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
-        at.year(),
-        u8::from(at.month()),
-        at.day(),
-        at.hour(),
-        at.minute(),
-        at.second()
-    )
+    // A whole second in RFC 3339 ends in `Z`; the fraction goes before it.
+    let mut text = super::clock::format_timestamp(at);
+    text.pop();
+    text
 }
 
 /// Writes an event's fields: the message as it is, then `name=value`.
