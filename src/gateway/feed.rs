@@ -12,6 +12,15 @@
 //! the two. While the feed is down the snapshot is marked stale (its age
 //! shows in `/healthz` and the metrics) and the node keeps serving from it.
 //!
+//! A connection can also die without a word: the database fails over to
+//! another address, or the network between them is cut, and no packet
+//! says so (a half-open connection). The listener would wait for the next
+//! change forever, and the node would believe it was listening while every
+//! change, revocations included, passed it by. So a feed that has been
+//! quiet for [`QUIET`] checks its own connection with a query, and gives
+//! the connection up when that takes longer than [`CHECK_TIMEOUT`]: the
+//! node knows, and says, within about eight seconds.
+//!
 //! SQLite has no such channel and no second node: there the in-process bus
 //! is all there is.
 
@@ -32,6 +41,17 @@ const RETRY: Duration = Duration::from_millis(500);
 
 /// How long one attempt to connect the listener may take.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
+
+/// How long the feed may be quiet before its connection is checked.
+pub const QUIET: Duration = Duration::from_secs(5);
+
+/// How long that check may take before the connection is given up.
+pub const CHECK_TIMEOUT: Duration = Duration::from_secs(3);
+
+/// How long reading keys, subscriptions and routes whole may take after a
+/// (re)connection: far longer than 100,000 keys take, far shorter than a
+/// connection that no longer answers takes to fail on its own.
+const RESYNC_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// What a node's change feed is doing.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -103,8 +123,8 @@ pub async fn notify(db: &Db, change: &Change) -> anyhow::Result<()> {
 }
 
 async fn run(url: String, changes: Changes, feed: Feed) {
-    let pool = match listener_pool(&url) {
-        Ok(pool) => pool,
+    let options: PgConnectOptions = match url.parse() {
+        Ok(options) => options,
         Err(err) => {
             tracing::error!(error = %err, "change feed not started: the database URL was not understood");
             return;
@@ -113,6 +133,11 @@ async fn run(url: String, changes: Changes, feed: Feed) {
     // Warned once per outage, not once per attempt.
     let mut warned = false;
     loop {
+        // A pool of its own for each attempt: a connection given up on
+        // may still be held by the pool (its listener's clean-up waits on
+        // a connection that no longer answers), and must not keep the next
+        // attempt from connecting.
+        let pool = listener_pool(options.clone());
         match connect(&pool, &changes).await {
             Ok(mut listener) => {
                 feed.set(FeedState::Listening);
@@ -144,14 +169,13 @@ async fn run(url: String, changes: Changes, feed: Feed) {
 /// The listener's own connection, in a pool of one that gives up quickly:
 /// the feed's loop, not the pool, decides when to try again, so that the
 /// node knows (and says) that it is not listening.
-fn listener_pool(url: &str) -> Result<PgPool, sqlx::Error> {
-    let options: PgConnectOptions = url.parse()?;
-    Ok(PgPoolOptions::new()
+fn listener_pool(options: PgConnectOptions) -> PgPool {
+    PgPoolOptions::new()
         .max_connections(1)
         .acquire_timeout(CONNECT_TIMEOUT)
         .idle_timeout(None)
         .max_lifetime(None)
-        .connect_lazy_with(options))
+        .connect_lazy_with(options)
 }
 
 /// Connects and listens, then reads everything again: whatever was sent
@@ -162,16 +186,46 @@ async fn connect(pool: &PgPool, changes: &Changes) -> anyhow::Result<PgListener>
     // would first try to connect again inside `try_recv`, for as long as
     // the pool's timeout, while this node still believed it was listening.
     listener.eager_reconnect(false);
-    listener.listen(CHANNEL).await?;
-    changes.reload_all().await?;
+    tokio::time::timeout(CHECK_TIMEOUT, listener.listen(CHANNEL))
+        .await
+        .map_err(|_| {
+            anyhow::anyhow!("LISTEN got no answer within {} s", CHECK_TIMEOUT.as_secs())
+        })??;
+    tokio::time::timeout(RESYNC_TIMEOUT, changes.reload_all())
+        .await
+        .map_err(|_| {
+            anyhow::anyhow!(
+                "the resynchronisation took over {} s",
+                RESYNC_TIMEOUT.as_secs()
+            )
+        })??;
     Ok(listener)
 }
 
-/// Applies changes as they arrive, until the connection is lost; why it
-/// ended.
+/// Applies changes as they arrive, until the connection is lost or stops
+/// answering; why it ended.
 async fn receive(listener: &mut PgListener, changes: &Changes) -> String {
     loop {
-        match listener.try_recv().await {
+        // Waiting for a message can be given up and started again without
+        // losing one: sqlx keeps a message's bytes until it is whole.
+        let Ok(received) = tokio::time::timeout(QUIET, listener.try_recv()).await else {
+            match tokio::time::timeout(
+                CHECK_TIMEOUT,
+                sqlx::query("select 1").execute(&mut *listener),
+            )
+            .await
+            {
+                Ok(Ok(_)) => continue,
+                Ok(Err(err)) => return err.to_string(),
+                Err(_) => {
+                    return format!(
+                        "the connection did not answer a check within {} s",
+                        CHECK_TIMEOUT.as_secs()
+                    )
+                }
+            }
+        };
+        match received {
             Ok(Some(notification)) => {
                 tracing::debug!(payload = notification.payload(), "change received");
                 match serde_json::from_str::<Change>(notification.payload()) {

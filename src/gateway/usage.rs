@@ -127,6 +127,10 @@ fn lock(lane: &Mutex<Vec<UsageEvent>>) -> MutexGuard<'_, Vec<UsageEvent>> {
 /// How often the writer takes the events waiting in the lanes.
 const DRAIN_EVERY: Duration = Duration::from_millis(50);
 
+/// How long one flush's write may take before it is given up and kept for
+/// the next.
+const WRITE_TIMEOUT: Duration = Duration::from_secs(30);
+
 type MinuteKey = (i64, i64, i64, i64);
 
 struct Writer {
@@ -218,7 +222,26 @@ impl Writer {
         }
         self.pending.store(self.minutes.len(), Ordering::Relaxed);
         let rows: Vec<MinuteRow> = self.minutes.values().cloned().collect();
-        match write(&self.db, &rows, &quotas, &format_timestamp(now)).await {
+        // A write that gets no answer (a connection cut without a word) is
+        // given up and tried again, not waited on for ever. As with any
+        // connection lost between a commit and its answer, a write that
+        // did commit is then counted again: usage may be counted twice in
+        // that rare case, and is never lost.
+        let written = tokio::time::timeout(
+            WRITE_TIMEOUT,
+            write(&self.db, &rows, &quotas, &format_timestamp(now)),
+        )
+        .await
+        .unwrap_or_else(|_| {
+            Err(sqlx::Error::Io(std::io::Error::new(
+                std::io::ErrorKind::TimedOut,
+                format!(
+                    "the database did not answer within {} s",
+                    WRITE_TIMEOUT.as_secs()
+                ),
+            )))
+        });
+        match written {
             Ok(()) => {
                 self.minutes.clear();
                 self.pending.store(0, Ordering::Relaxed);

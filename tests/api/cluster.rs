@@ -5,12 +5,14 @@
 //! second; a 10/s plan is 10/s across both nodes; with PostgreSQL stopped
 //! both nodes keep answering known keys and say they are degraded, then
 //! recover; with Redis stopped calls go on under local shares; usage from
-//! both nodes adds up exactly.
+//! both nodes adds up exactly. And a node whose connections to PostgreSQL
+//! are cut without a word notices, says so, and catches up once it can
+//! reach the database again.
 
 use std::time::{Duration, Instant};
 
-use crate::cluster_support::{GatewayNode, Postgres};
-use crate::gateway_support::{consumer, key_id, new_key, GATEWAY_PATH};
+use crate::cluster_support::{GatewayNode, Postgres, Relay};
+use crate::gateway_support::{consumer, key_id, new_key, revoke_key, Consumer, GATEWAY_PATH};
 use crate::helpers::{spawn_configured, TestApp};
 use crate::redis_server::RedisServer;
 
@@ -42,6 +44,16 @@ where
         assert!(started.elapsed() < within, "{what}: not within {within:?}");
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+}
+
+/// Revokes the first key of the developer's application in the portal.
+async fn revoke_first_key(app: &TestApp, dev: &Consumer) {
+    let (first_id,): (i64,) = sqlx::query_as("select min(id) from api_key where app_id = $1")
+        .bind(dev.app_id)
+        .fetch_one(app.db.pool())
+        .await
+        .unwrap();
+    revoke_key(app, dev, first_id).await;
 }
 
 /// Calls counted in usage for a key, over every node's flushes.
@@ -122,19 +134,7 @@ async fn a_cluster_shares_changes_and_limits_and_rides_out_outages() {
     );
 
     // Revoked in the portal: both nodes refuse it within a second.
-    let (first_id,): (i64,) = sqlx::query_as("select min(id) from api_key where app_id = $1")
-        .bind(dev.app_id)
-        .fetch_one(app.db.pool())
-        .await
-        .unwrap();
-    let revoked = app
-        .post_form(
-            &dev.session,
-            &format!("{}/keys/{first_id}/revoke", dev.page),
-            &[],
-        )
-        .await;
-    assert_eq!(revoked.status(), 303);
+    revoke_first_key(&app, &dev).await;
     for url in &urls {
         let took = eventually(
             Duration::from_secs(1),
@@ -256,4 +256,76 @@ async fn a_cluster_shares_changes_and_limits_and_rides_out_outages() {
             .unwrap();
     assert_eq!(calls_of_all_keys.0.unwrap_or(0), answered);
     assert!(counted(&app, spare_id).await >= 30);
+}
+
+/// How long the database stays cut off in the test below.
+const CUT_FOR: Duration = Duration::from_secs(20);
+
+/// A node whose connections to PostgreSQL are cut without a word (the
+/// database failed over to another address, the network was partitioned:
+/// no packet says the connections are gone) notices within seconds and
+/// says so; once the database can be reached again it resynchronises, and
+/// a key revoked meanwhile is refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_node_notices_a_silent_cut_and_catches_up_after_it() {
+    let (Some(postgres), Some(redis)) = (Postgres::start(), RedisServer::start()) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let keys_dir = dir.path().join("keys");
+    let app = spawn_configured(dir, Some(postgres.url()), |_| {}).await;
+    let relay = Relay::start(postgres.port).await;
+    let node = GatewayNode::start(&relay.url(&postgres.url()), &redis.url(), &keys_dir);
+    let url = node.url.clone();
+    let dev = consumer(&app, "Client across a partition", Some("standard")).await;
+    eventually(Duration::from_secs(2), "the key reaches the node", || {
+        let (app, url, key) = (&app, &url, &dev.key);
+        async move { status(app, url, key).await == 200 }
+    })
+    .await;
+    assert_eq!(health(&app, &url).await["changes"]["feed"], "listening");
+
+    relay.cut();
+    let cut_at = Instant::now();
+    let noticed = eventually(
+        Duration::from_secs(12),
+        "the node notices that its feed is cut",
+        || {
+            let (app, url) = (&app, &url);
+            async move { health(app, url).await["changes"]["feed"] == "reconnecting" }
+        },
+    )
+    .await;
+    eprintln!("the cut was noticed in {noticed:?}");
+    let body = health(&app, &url).await;
+    assert_eq!(body["status"], "degraded", "{body}");
+    // Revoked while the node cannot hear it: the node serves from the
+    // snapshot it holds, and says that the snapshot is stale.
+    revoke_first_key(&app, &dev).await;
+    assert_eq!(status(&app, &url, &dev.key).await, 200);
+    // As long as a database's failover may take: the node's health checks
+    // and usage writes give up on the cut connections meanwhile.
+    tokio::time::sleep(CUT_FOR.saturating_sub(cut_at.elapsed())).await;
+    assert_eq!(health(&app, &url).await["database"]["reachable"], false);
+
+    relay.mend();
+    let took = eventually(
+        Duration::from_secs(30),
+        "the revocation reaches the node once the database is back",
+        || {
+            let (app, url, key) = (&app, &url, &dev.key);
+            async move { status(app, url, key).await == 401 }
+        },
+    )
+    .await;
+    eprintln!("after the cut, the revocation reached the node in {took:?}");
+    let recovered = eventually(Duration::from_secs(30), "the node is healthy again", || {
+        let (app, url) = (&app, &url);
+        async move {
+            let body = health(app, url).await;
+            body["status"] == "ok" && body["changes"]["feed"] == "listening"
+        }
+    })
+    .await;
+    eprintln!("and was healthy again {recovered:?} later:\n{}", node.log());
 }

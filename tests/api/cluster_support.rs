@@ -1,7 +1,8 @@
 //! Real servers for the cluster tests, each in a temporary directory on a
 //! free loopback port, stopped by PID when dropped: a PostgreSQL cluster of
 //! its own (the test stops and restarts it) and `portico gateway` nodes run
-//! from the built binary (Redis: `crate::redis_server`).
+//! from the built binary (Redis: `crate::redis_server`); and a relay that
+//! cuts connections without a word.
 //!
 //! Missing servers skip the test with a note, except under the test command
 //! (`PORTICO_TEST_REQUIRE_CLUSTER=1`), where they are installed and a
@@ -10,6 +11,8 @@
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use tempfile::TempDir;
@@ -230,6 +233,108 @@ impl Drop for GatewayNode {
     fn drop(&mut self) {
         if let Some(mut child) = self.child.take() {
             terminate(&mut child);
+        }
+    }
+}
+
+/// A TCP relay to a local port whose connections can be cut without a
+/// word, as a network partition or a database failing over to another
+/// address cuts them: from [`Relay::cut`] on, bytes are taken and dropped,
+/// and nothing is closed, so each end waits for an answer that never
+/// comes (a half-open connection). After [`Relay::mend`] new connections
+/// pass again; those cut stay cut. It runs on the test's runtime.
+pub struct Relay {
+    pub port: u16,
+    /// Bumped by each cut: a connection made before it is dead for good.
+    cuts: Arc<AtomicU64>,
+    cut: Arc<AtomicBool>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Relay {
+    pub async fn start(to_port: u16) -> Self {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let cuts = Arc::new(AtomicU64::new(0));
+        let cut = Arc::new(AtomicBool::new(false));
+        let task = tokio::spawn({
+            let (cuts, cut) = (cuts.clone(), cut.clone());
+            async move {
+                while let Ok((client, _)) = listener.accept().await {
+                    let born = cuts.load(Ordering::SeqCst);
+                    let (cuts, cut) = (cuts.clone(), cut.clone());
+                    let dead =
+                        move || cut.load(Ordering::SeqCst) || cuts.load(Ordering::SeqCst) != born;
+                    tokio::spawn(async move {
+                        let Ok(server) =
+                            tokio::net::TcpStream::connect(("127.0.0.1", to_port)).await
+                        else {
+                            return;
+                        };
+                        let (client_in, client_out) = client.into_split();
+                        let (server_in, server_out) = server.into_split();
+                        tokio::join!(
+                            pass(client_in, server_out, dead.clone()),
+                            pass(server_in, client_out, dead)
+                        );
+                    });
+                }
+            }
+        });
+        Self {
+            port,
+            cuts,
+            cut,
+            task,
+        }
+    }
+
+    /// `database_url` with its port replaced by the relay's.
+    pub fn url(&self, database_url: &str) -> String {
+        let (head, tail) = database_url.rsplit_once(':').unwrap();
+        let path = tail.find('/').map_or("", |at| &tail[at..]);
+        format!("{head}:{}{path}", self.port)
+    }
+
+    /// Cuts every connection, and every one made until [`Relay::mend`].
+    pub fn cut(&self) {
+        self.cuts.fetch_add(1, Ordering::SeqCst);
+        self.cut.store(true, Ordering::SeqCst);
+    }
+
+    /// New connections pass again.
+    pub fn mend(&self) {
+        self.cut.store(false, Ordering::SeqCst);
+    }
+}
+
+impl Drop for Relay {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// Passes bytes from `from` to `to` until `dead()`; from then on takes
+/// them and drops them, and holds both ends open until the test ends.
+async fn pass(
+    mut from: tokio::net::tcp::OwnedReadHalf,
+    mut to: tokio::net::tcp::OwnedWriteHalf,
+    dead: impl Fn() -> bool,
+) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut buf = vec![0u8; 16 * 1024];
+    loop {
+        let read = from.read(&mut buf).await.unwrap_or(0);
+        if dead() {
+            if read == 0 {
+                // Closed at this end: the other end is never told.
+                std::future::pending::<()>().await;
+            }
+            continue;
+        }
+        if read == 0 || to.write_all(&buf[..read]).await.is_err() {
+            let _ = to.shutdown().await;
+            return;
         }
     }
 }

@@ -84,15 +84,7 @@ async fn bad_keys_get_401_and_a_revocation_applies_to_the_next_call(app: TestApp
     assert_eq!(call(&app, GATEWAY_PATH, &rotated).await.status(), 200);
 
     // Revoked through the developer's form: the very next call is refused.
-    let new_id = key_id(&app, dev.app_id).await;
-    let revoked = app
-        .post_form(
-            &dev.session,
-            &format!("{}/keys/{new_id}/revoke", dev.page),
-            &[],
-        )
-        .await;
-    assert_eq!(revoked.status(), 303);
+    crate::gateway_support::revoke_key(&app, &dev, key_id(&app, dev.app_id).await).await;
     refused_with(&app, &rotated, "revoked").await;
 }
 

@@ -119,6 +119,18 @@ pub async fn key_id(app: &TestApp, app_id: i64) -> i64 {
     id
 }
 
+/// Revokes the key `key_id` through the developer's form.
+pub async fn revoke_key(app: &TestApp, dev: &Consumer, key_id: i64) {
+    let revoked = app
+        .post_form(
+            &dev.session,
+            &format!("{}/keys/{key_id}/revoke", dev.page),
+            &[],
+        )
+        .await;
+    assert_eq!(revoked.status(), 303);
+}
+
 /// Sets the standard plan's limits (per second, per minute, per day, per
 /// month; empty: none) through the owner's plan form.
 pub async fn set_standard_plan(app: &TestApp, limits: [&str; 4]) {
