@@ -14,8 +14,10 @@
 //!    the median of the rounds' ratios. Both proxies log every request to
 //!    a file, as each does by default. Each run also reports the server's
 //!    processor time per call (user and system, from /proc, nginx's
-//!    workers included): what a call costs, which the machine's other load
-//!    moves less than it moves the calls per second.
+//!    workers included), and the part of it in user space: what a call
+//!    costs, which the machine's other load moves less than it moves the
+//!    calls per second, and whether the difference is in the program or in
+//!    the kernel's socket work.
 //! 2. Memory: the resident size of a `portico serve` whose database holds
 //!    100,000 working keys (50,000 applications with two keys and an
 //!    approved subscription each), over one holding only the bench's key.
@@ -168,13 +170,14 @@ async fn run(portico: &Path) -> Result<()> {
             let target = &mut targets[at];
             let run = wrk(&target.url, target.key.as_deref(), target.pid)?;
             println!(
-                "round {}: {} {:.0} req/s p50 {:.3} ms p99 {:.3} ms, {:.1} us of processor per call ({} non-2xx)",
+                "round {}: {} {:.0} req/s p50 {:.3} ms p99 {:.3} ms, {:.1} us of processor per call, {:.1} in user space ({} non-2xx)",
                 round + 1,
                 target.name,
                 run.rps,
                 run.p50_ms,
                 run.p99_ms,
                 run.cpu_us,
+                run.user_us,
                 run.non_2xx
             );
             if target.key.is_some() && run.non_2xx > 0 {
@@ -205,10 +208,16 @@ async fn run(portico: &Path) -> Result<()> {
         g.p99_ms - n.p99_ms
     );
     println!(
-        "processor time per call (medians): gateway {:.1} us, nginx {:.1} us, gateway/nginx {:.2}",
+        "processor time per call (medians): gateway {:.1} us, nginx {:.1} us, gateway/nginx {:.2}; in user space {:.1} against {:.1} us ({:.2}), in the kernel {:.1} against {:.1} us ({:.2})",
         g.cpu_us,
         n.cpu_us,
-        g.cpu_us / n.cpu_us
+        g.cpu_us / n.cpu_us,
+        g.user_us,
+        n.user_us,
+        g.user_us / n.user_us,
+        g.cpu_us - g.user_us,
+        n.cpu_us - n.user_us,
+        (g.cpu_us - g.user_us) / (n.cpu_us - n.user_us)
     );
     let runs_of = |name: &str| {
         targets
@@ -466,6 +475,8 @@ struct Run {
     /// microseconds: what a call costs, less moved by the machine's other
     /// load than the calls per second are.
     cpu_us: f64,
+    /// The part of it in user space (the rest is the kernel's).
+    user_us: f64,
 }
 
 impl Run {
@@ -477,6 +488,7 @@ impl Run {
             p99_ms: pick(|r| r.p99_ms),
             non_2xx: runs.iter().map(|r| r.non_2xx).sum(),
             cpu_us: pick(|r| r.cpu_us),
+            user_us: pick(|r| r.user_us),
         }
     }
 }
@@ -503,20 +515,21 @@ impl Target {
     }
 }
 
-/// Processor time used so far by `pid` and its children, in ticks of
-/// 1/100 s (Linux's USER_HZ, the unit of /proc/PID/stat).
-fn cpu_ticks(pid: u32) -> Result<u64> {
+/// Processor time used so far by `pid` and its children, in user space
+/// and in the kernel, in ticks of 1/100 s (Linux's USER_HZ, the unit of
+/// /proc/PID/stat).
+fn cpu_ticks(pid: u32) -> Result<(u64, u64)> {
     // After the command's name in parentheses: state, ppid, ... utime
     // (14th field of the line), stime (15th).
-    let fields = |text: &str| -> Option<(u32, u64)> {
+    let fields = |text: &str| -> Option<(u32, u64, u64)> {
         let rest = text.rsplit_once(')')?.1;
         let fields: Vec<&str> = rest.split_whitespace().collect();
         let ppid = fields.get(1)?.parse().ok()?;
         let utime: u64 = fields.get(11)?.parse().ok()?;
         let stime: u64 = fields.get(12)?.parse().ok()?;
-        Some((ppid, utime + stime))
+        Some((ppid, utime, stime))
     };
-    let mut total = 0;
+    let (mut user, mut system) = (0, 0);
     for entry in std::fs::read_dir("/proc")? {
         let entry = entry?;
         let Some(id) = entry
@@ -529,13 +542,14 @@ fn cpu_ticks(pid: u32) -> Result<u64> {
         let Ok(text) = std::fs::read_to_string(entry.path().join("stat")) else {
             continue;
         };
-        if let Some((ppid, ticks)) = fields(&text) {
+        if let Some((ppid, utime, stime)) = fields(&text) {
             if id == pid || ppid == pid {
-                total += ticks;
+                user += utime;
+                system += stime;
             }
         }
     }
-    Ok(total)
+    Ok((user, system))
 }
 
 /// `BENCH_ROUNDS`, or `ROUNDS`.
@@ -603,7 +617,8 @@ fn wrk(url: &str, key: Option<&str>, pid: u32) -> Result<Run> {
         .arg(format!("-d{SECONDS}s"))
         .arg(url)
         .output()?;
-    let ticks = cpu_ticks(pid)? - before;
+    let after = cpu_ticks(pid)?;
+    let (user, system) = (after.0 - before.0, after.1 - before.1);
     let text = String::from_utf8_lossy(&output.stdout);
     if !output.status.success() {
         bail!(
@@ -613,11 +628,15 @@ fn wrk(url: &str, key: Option<&str>, pid: u32) -> Result<Run> {
     }
     let mut run = parse_wrk(&text).with_context(|| format!("reading wrk's output:\n{text}"))?;
     let calls = run.rps * SECONDS as f64;
-    run.cpu_us = if calls > 0.0 {
-        ticks as f64 * 10_000.0 / calls
-    } else {
-        0.0
+    let per_call = |ticks: u64| {
+        if calls > 0.0 {
+            ticks as f64 * 10_000.0 / calls
+        } else {
+            0.0
+        }
     };
+    run.cpu_us = per_call(user + system);
+    run.user_us = per_call(user);
     Ok(run)
 }
 
@@ -638,6 +657,7 @@ fn parse_wrk(text: &str) -> Option<Run> {
         p99_ms,
         non_2xx,
         cpu_us: 0.0,
+        user_us: 0.0,
     })
 }
 
