@@ -174,19 +174,34 @@ fn base62(bytes: &[u8], width: usize) -> String {
     String::from_utf8(digits).unwrap_or_default()
 }
 
-/// CRC-32 (IEEE 802.3, the one zlib and secret scanners compute), bit by
-/// bit: it checks 47 bytes per request, so a table or a dependency
-/// (crc32fast) would buy nothing worth its weight.
+/// CRC-32 (IEEE 802.3, the one zlib and secret scanners compute), a byte
+/// at a time from a table built at compile time: it checks 47 bytes on
+/// every gateway call, where bit by bit it was 3% of the serving threads'
+/// instructions.
 fn crc32(bytes: &[u8]) -> u32 {
     let mut crc = !0u32;
     for &byte in bytes {
-        crc ^= u32::from(byte);
-        for _ in 0..8 {
-            crc = (crc >> 1) ^ (0xEDB8_8320 & (crc & 1).wrapping_neg());
-        }
+        crc = (crc >> 8) ^ CRC_TABLE[usize::from((crc as u8) ^ byte)];
     }
     !crc
 }
+
+/// The CRC of each byte value, bit by bit (the reflected polynomial).
+const CRC_TABLE: [u32; 256] = {
+    let mut table = [0u32; 256];
+    let mut n = 0;
+    while n < 256 {
+        let mut crc = n as u32;
+        let mut bit = 0;
+        while bit < 8 {
+            crc = (crc >> 1) ^ (0xEDB8_8320 & (crc & 1).wrapping_neg());
+            bit += 1;
+        }
+        table[n] = crc;
+        n += 1;
+    }
+    table
+};
 
 #[cfg(test)]
 mod tests {

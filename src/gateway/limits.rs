@@ -4,7 +4,7 @@
 //! (draft-ietf-httpapi-ratelimit-headers, structured-field form) that
 //! describe every limit of the plan, quotas included.
 
-use std::collections::HashMap;
+use super::FastMap;
 use std::num::NonZeroU32;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock, RwLock};
@@ -92,7 +92,7 @@ const RATELIMIT_POLICY: HeaderName = HeaderName::from_static("ratelimit-policy")
 const RATELIMIT: HeaderName = HeaderName::from_static("ratelimit");
 
 /// (key, API) -> its limiters.
-type Entries = HashMap<(i64, i64), Arc<Entry>>;
+type Entries = FastMap<(i64, i64), Arc<Entry>>;
 
 struct Entry {
     limits: (Option<u32>, Option<u32>),

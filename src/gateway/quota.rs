@@ -3,7 +3,7 @@
 //! (`super::usage`) as additions to `quota_usage`, and loaded at start, so
 //! that they survive a restart.
 
-use std::collections::HashMap;
+use super::FastMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use time::{Date, Month, OffsetDateTime};
@@ -31,7 +31,7 @@ struct Counter {
 
 /// Every quota counter of this gateway.
 #[derive(Clone, Default)]
-pub struct Quotas(Arc<Mutex<HashMap<CounterKey, Counter>>>);
+pub struct Quotas(Arc<Mutex<FastMap<CounterKey, Counter>>>);
 
 fn day_index(at: OffsetDateTime) -> i64 {
     at.unix_timestamp().div_euclid(86_400)
@@ -70,7 +70,7 @@ fn window_text(period: Period, index: i64) -> String {
 
 /// One call more in the current day and month of a (key, API).
 fn add_call(
-    counters: &mut HashMap<CounterKey, Counter>,
+    counters: &mut FastMap<CounterKey, Counter>,
     key_id: i64,
     api_id: i64,
     now: OffsetDateTime,
@@ -86,7 +86,7 @@ fn add_call(
 }
 
 impl Quotas {
-    fn lock(&self) -> MutexGuard<'_, HashMap<CounterKey, Counter>> {
+    fn lock(&self) -> MutexGuard<'_, FastMap<CounterKey, Counter>> {
         self.0
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())

@@ -1,7 +1,7 @@
 //! The route table: which `/{agency}/{api}` goes to which upstream. Held in
 //! memory and replaced whole, so a request never waits for a lock holder.
 
-use std::collections::HashMap;
+use super::FastMap;
 use std::sync::{Arc, RwLock};
 
 use anyhow::Context;
@@ -47,7 +47,7 @@ pub struct Matched {
 
 /// Routes by `{agency}/{api}`, so that a request's path is looked up
 /// without copying it.
-type Table = HashMap<String, Arc<ApiRoute>>;
+type Table = FastMap<String, Arc<ApiRoute>>;
 
 /// The shared, swappable route table.
 #[derive(Clone, Default)]
@@ -60,7 +60,7 @@ impl RouteTable {
         let rows = catalogue::list_routes(db.pool())
             .await
             .context("loading the gateway routes")?;
-        let mut table = Table::new();
+        let mut table = Table::default();
         for row in rows {
             if row
                 .upstream_url

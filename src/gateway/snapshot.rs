@@ -4,7 +4,7 @@
 //! affected rows after the portal commits. The request path reads it under
 //! a read lock held for one hash lookup, and never awaits the database.
 
-use std::collections::HashMap;
+use super::FastMap;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};
 
@@ -61,9 +61,9 @@ pub enum KeyLookup {
 
 #[derive(Default)]
 struct Maps {
-    keys: HashMap<[u8; 32], KeyEntry>,
-    app_keys: HashMap<i64, Vec<[u8; 32]>>,
-    grants: HashMap<(i64, i64), Arc<Grant>>,
+    keys: FastMap<[u8; 32], KeyEntry>,
+    app_keys: FastMap<i64, Vec<[u8; 32]>>,
+    grants: FastMap<(i64, i64), Arc<Grant>>,
 }
 
 /// Whether the snapshot matches the database: it may not after a change

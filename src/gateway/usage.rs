@@ -20,6 +20,7 @@ use time::OffsetDateTime;
 use tokio::sync::{mpsc, oneshot};
 
 use super::quota::Quotas;
+use super::FastMap;
 use crate::db::Db;
 use crate::server::clock::{format_timestamp, Clock};
 use crate::server::lanes;
@@ -64,7 +65,7 @@ impl UsageSink {
             db,
             clock,
             quotas,
-            minutes: HashMap::new(),
+            minutes: FastMap::default(),
             dropped: dropped.clone(),
             pending: pending.clone(),
             spare: Vec::new(),
@@ -138,7 +139,7 @@ struct Writer {
     clock: Clock,
     quotas: Quotas,
     /// (minute in Unix seconds, key, API, status class) -> the sums.
-    minutes: HashMap<MinuteKey, MinuteRow>,
+    minutes: FastMap<MinuteKey, MinuteRow>,
     dropped: Arc<AtomicU64>,
     pending: Arc<AtomicUsize>,
     /// An emptied lane's vector, swapped for the next full one so that
