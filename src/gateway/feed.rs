@@ -31,6 +31,7 @@ use std::time::Duration;
 use sqlx::postgres::{PgConnectOptions, PgListener, PgPool, PgPoolOptions};
 
 use super::changes::{Change, Changes};
+use super::within;
 use crate::db::Db;
 
 /// The PostgreSQL channel that carries changes.
@@ -43,10 +44,10 @@ const RETRY: Duration = Duration::from_millis(500);
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
 
 /// How long the feed may be quiet before its connection is checked.
-pub const QUIET: Duration = Duration::from_secs(5);
+const QUIET: Duration = Duration::from_secs(5);
 
 /// How long that check may take before the connection is given up.
-pub const CHECK_TIMEOUT: Duration = Duration::from_secs(3);
+const CHECK_TIMEOUT: Duration = Duration::from_secs(3);
 
 /// How long reading keys, subscriptions and routes whole may take after a
 /// (re)connection: far longer than 100,000 keys take, far shorter than a
@@ -186,19 +187,13 @@ async fn connect(pool: &PgPool, changes: &Changes) -> anyhow::Result<PgListener>
     // would first try to connect again inside `try_recv`, for as long as
     // the pool's timeout, while this node still believed it was listening.
     listener.eager_reconnect(false);
-    tokio::time::timeout(CHECK_TIMEOUT, listener.listen(CHANNEL))
-        .await
-        .map_err(|_| {
-            anyhow::anyhow!("LISTEN got no answer within {} s", CHECK_TIMEOUT.as_secs())
-        })??;
-    tokio::time::timeout(RESYNC_TIMEOUT, changes.reload_all())
-        .await
-        .map_err(|_| {
-            anyhow::anyhow!(
-                "the resynchronisation took over {} s",
-                RESYNC_TIMEOUT.as_secs()
-            )
-        })??;
+    within(CHECK_TIMEOUT, "LISTEN", listener.listen(CHANNEL)).await?;
+    within(
+        RESYNC_TIMEOUT,
+        "the resynchronisation",
+        changes.reload_all(),
+    )
+    .await?;
     Ok(listener)
 }
 
@@ -209,20 +204,10 @@ async fn receive(listener: &mut PgListener, changes: &Changes) -> String {
         // Waiting for a message can be given up and started again without
         // losing one: sqlx keeps a message's bytes until it is whole.
         let Ok(received) = tokio::time::timeout(QUIET, listener.try_recv()).await else {
-            match tokio::time::timeout(
-                CHECK_TIMEOUT,
-                sqlx::query("select 1").execute(&mut *listener),
-            )
-            .await
-            {
-                Ok(Ok(_)) => continue,
-                Ok(Err(err)) => return err.to_string(),
-                Err(_) => {
-                    return format!(
-                        "the connection did not answer a check within {} s",
-                        CHECK_TIMEOUT.as_secs()
-                    )
-                }
+            let check = sqlx::query("select 1").execute(&mut *listener);
+            match within(CHECK_TIMEOUT, "the connection's check", check).await {
+                Ok(_) => continue,
+                Err(err) => return format!("{err:#}"),
             }
         };
         match received {

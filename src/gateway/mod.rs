@@ -57,6 +57,26 @@ use usage::UsageSink;
 /// choose so as to make them collide.
 pub type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
 
+/// `work`, given up when it has not finished within `limit`: a database
+/// connection cut without a word leaves a query waiting for ever. The
+/// error says that `what` got no answer.
+pub async fn within<T, E>(
+    limit: Duration,
+    what: &str,
+    work: impl std::future::Future<Output = Result<T, E>>,
+) -> anyhow::Result<T>
+where
+    E: Into<anyhow::Error>,
+{
+    match tokio::time::timeout(limit, work).await {
+        Ok(done) => done.map_err(Into::into),
+        Err(_) => Err(anyhow::anyhow!(
+            "{what} got no answer within {} s",
+            limit.as_secs()
+        )),
+    }
+}
+
 /// How the gateway is set up.
 #[derive(Clone, Debug)]
 pub struct Options {

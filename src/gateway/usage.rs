@@ -228,21 +228,9 @@ impl Writer {
         // connection lost between a commit and its answer, a write that
         // did commit is then counted again: usage may be counted twice in
         // that rare case, and is never lost.
-        let written = tokio::time::timeout(
-            WRITE_TIMEOUT,
-            write(&self.db, &rows, &quotas, &format_timestamp(now)),
-        )
-        .await
-        .unwrap_or_else(|_| {
-            Err(sqlx::Error::Io(std::io::Error::new(
-                std::io::ErrorKind::TimedOut,
-                format!(
-                    "the database did not answer within {} s",
-                    WRITE_TIMEOUT.as_secs()
-                ),
-            )))
-        });
-        match written {
+        let at = format_timestamp(now);
+        let write = write(&self.db, &rows, &quotas, &at);
+        match super::within(WRITE_TIMEOUT, "the usage write", write).await {
             Ok(()) => {
                 self.minutes.clear();
                 self.pending.store(0, Ordering::Relaxed);
