@@ -30,6 +30,8 @@ use std::time::Duration;
 
 use sqlx::postgres::{PgConnectOptions, PgListener, PgPool, PgPoolOptions};
 
+use tokio::sync::oneshot;
+
 use super::changes::{Change, Changes};
 use super::within;
 use crate::db::Db;
@@ -42,6 +44,10 @@ const RETRY: Duration = Duration::from_millis(500);
 
 /// How long one attempt to connect the listener may take.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(3);
+
+/// How long a starting node waits for its feed's first attempt to connect
+/// (connecting, `LISTEN` and reading the snapshot again).
+const FIRST_ATTEMPT: Duration = Duration::from_secs(10);
 
 /// How long the feed may be quiet before its connection is checked.
 const QUIET: Duration = Duration::from_secs(5);
@@ -105,9 +111,23 @@ impl Feed {
 
     /// Starts listening on `database_url` (PostgreSQL) for as long as the
     /// process runs; the task is returned so that a stopping node can end it.
-    pub fn listen(database_url: String, changes: Changes) -> (Self, tokio::task::JoinHandle<()>) {
+    ///
+    /// Returns once the first attempt to connect has ended, or after
+    /// [`FIRST_ATTEMPT`]: a node that starts answering calls is listening
+    /// already (and its `/healthz` says `ok`), unless the database is slow
+    /// to answer, in which case it says `reconnecting` and keeps trying.
+    pub async fn listen(
+        database_url: String,
+        changes: Changes,
+    ) -> (Self, tokio::task::JoinHandle<()>) {
         let feed = Self(Arc::new(AtomicU8::new(2)));
-        let task = tokio::spawn(run(database_url, changes, feed.clone()));
+        let (attempted, first) = tokio::sync::oneshot::channel();
+        let task = tokio::spawn(run(database_url, changes, feed.clone(), attempted));
+        if tokio::time::timeout(FIRST_ATTEMPT, first).await.is_err() {
+            tracing::info!(
+                "the change feed is not connected yet; starting anyway, it keeps trying"
+            );
+        }
         (feed, task)
     }
 }
@@ -123,7 +143,8 @@ pub async fn notify(db: &Db, change: &Change) -> anyhow::Result<()> {
     Ok(())
 }
 
-async fn run(url: String, changes: Changes, feed: Feed) {
+async fn run(url: String, changes: Changes, feed: Feed, attempted: oneshot::Sender<()>) {
+    let mut attempted = Some(attempted);
     let options: PgConnectOptions = match url.parse() {
         Ok(options) => options,
         Err(err) => {
@@ -147,6 +168,7 @@ async fn run(url: String, changes: Changes, feed: Feed) {
                 } else {
                     tracing::info!(channel = CHANNEL, "change feed listening");
                 }
+                first_attempt_ended(&mut attempted);
                 let why = receive(&mut listener, &changes).await;
                 tracing::warn!(error = %why, "change feed lost; serving from the snapshot held, reconnecting");
                 warned = true;
@@ -163,7 +185,16 @@ async fn run(url: String, changes: Changes, feed: Feed) {
         }
         feed.set(FeedState::Reconnecting);
         changes.mark_stale();
+        first_attempt_ended(&mut attempted);
         tokio::time::sleep(RETRY).await;
+    }
+}
+
+/// Tells a starting node that the first attempt has ended (it may have
+/// stopped waiting already).
+fn first_attempt_ended(attempted: &mut Option<oneshot::Sender<()>>) {
+    if let Some(first) = attempted.take() {
+        let _ = first.send(());
     }
 }
 

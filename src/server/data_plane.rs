@@ -51,12 +51,12 @@ pub(super) async fn data_plane(
         gateway_options(config, &gateway_url),
     )
     .await?;
-    let feed = listen_for_changes(config, &mut gateway);
+    let feed = listen_for_changes(config, &mut gateway).await;
     Ok((gateway, feed, gateway_url))
 }
 
 /// On PostgreSQL, starts listening to the cluster's change feed.
-fn listen_for_changes(
+async fn listen_for_changes(
     config: &Config,
     gateway: &mut Gateway,
 ) -> Option<tokio::task::JoinHandle<()>> {
@@ -64,7 +64,7 @@ fn listen_for_changes(
     if crate::db::Backend::from_url(&url).ok()? != crate::db::Backend::Postgres {
         return None;
     }
-    let (feed, task) = crate::gateway::feed::Feed::listen(url, gateway.changes());
+    let (feed, task) = crate::gateway::feed::Feed::listen(url, gateway.changes()).await;
     gateway.feed = feed;
     Some(task)
 }

@@ -9,7 +9,7 @@ async fn both_listeners_report_a_reachable_database(app: TestApp) {
     for (base, component) in [(&app.portal, "portal"), (&app.gateway, "gateway")] {
         let (status, body) = app.get_json(&format!("{base}/healthz")).await;
         assert_eq!(status, 200, "{component}: {body}");
-        assert_eq!(body["status"], "ok");
+        assert_eq!(body["status"], "ok", "{component}: {body}");
         assert_eq!(body["component"], component);
         assert_eq!(body["database"]["backend"], backend);
         assert_eq!(body["database"]["reachable"], true);
