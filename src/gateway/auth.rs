@@ -41,8 +41,8 @@ pub fn authenticate(
             )
         })?,
     };
-    let secret = match Secret::parse(presented) {
-        Ok(secret) if secret.kind() == SecretKind::ApiKey => secret,
+    let secret = match Secret::check(presented) {
+        Ok((SecretKind::ApiKey, secret)) => secret,
         Ok(_) => {
             return Err(Refusal::unauthenticated(
                 "This is a personal access token, for publishing: the gateway takes an API key (ptc_...).",
@@ -50,7 +50,7 @@ pub fn authenticate(
         }
         Err(err) => return Err(Refusal::unauthenticated(err.to_string())),
     };
-    let hash: [u8; 32] = Sha256::digest(secret.expose().as_bytes()).into();
+    let hash: [u8; 32] = Sha256::digest(secret.as_bytes()).into();
     match snapshot.key(&hash, now) {
         KeyLookup::Valid(entry) => Ok(entry),
         KeyLookup::Unknown => Err(Refusal::unauthenticated(

@@ -11,7 +11,6 @@
 //! that signing costs one ECDSA operation per key every 30 seconds, not
 //! one per call.
 
-use std::collections::HashMap;
 use std::path::Path;
 use std::sync::RwLock;
 
@@ -22,6 +21,8 @@ use josekit::jwk::Jwk;
 use josekit::jws::alg::ecdsa::EcdsaJwsSigner;
 use josekit::jws::{JwsHeader, ES256};
 use josekit::jwt::{self, JwtPayload};
+
+use super::FastMap;
 use serde_json::json;
 
 use crate::auth::keys::{generate, public_half, KeyUse};
@@ -58,7 +59,7 @@ pub struct Identity {
 
 /// (key, API, plan) -> (issued at, token). A token is kept as the header
 /// value it is sent as: cloning it costs a reference count, not a copy.
-type Recent = HashMap<(i64, i64, i64), (i64, HeaderValue)>;
+type Recent = FastMap<(i64, i64, i64), (i64, HeaderValue)>;
 
 impl Identity {
     /// Reads the upstream keys in `dir`, generating one when there is none.

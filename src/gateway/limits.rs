@@ -5,6 +5,7 @@
 //! describe every limit of the plan, quotas included.
 
 use super::FastMap;
+use std::cell::RefCell;
 use std::num::NonZeroU32;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock, RwLock};
@@ -55,30 +56,22 @@ impl Verdict {
         if self.policies.is_empty() {
             return;
         }
-        // Written byte by byte: on every call, `format!` was a visible
-        // share of the gateway's time.
-        let size = 40 * self.policies.len();
-        let (mut policy, mut state) = (Vec::with_capacity(size), Vec::with_capacity(size));
-        let mut number = itoa::Buffer::new();
-        for (n, p) in self.policies.iter().enumerate() {
-            for (out, fields) in [
-                (&mut policy, [(";q=", p.quota), (";w=", p.window)]),
-                (&mut state, [(";r=", p.remaining), (";t=", p.reset)]),
-            ] {
-                if n > 0 {
-                    out.extend_from_slice(b", ");
-                }
-                out.push(b'"');
-                out.extend_from_slice(p.name.as_bytes());
-                out.push(b'"');
-                for (key, value) in fields {
-                    out.extend_from_slice(key.as_bytes());
-                    out.extend_from_slice(number.format(value).as_bytes());
-                }
+        let policy = LAST_POLICY.with_borrow_mut(|(described, value)| {
+            let same = described.len() == self.policies.len()
+                && described
+                    .iter()
+                    .zip(&self.policies)
+                    .all(|(d, p)| *d == (p.name, p.quota, p.window));
+            if !same || value.is_none() {
+                described.clear();
+                described.extend(self.policies.iter().map(|p| (p.name, p.quota, p.window)));
+                *value = list(&self.policies, |p| [(";q=", p.quota), (";w=", p.window)]);
             }
-        }
+            value.clone()
+        });
+        let state = list(&self.policies, |p| [(";r=", p.remaining), (";t=", p.reset)]);
         for (name, value) in [(RATELIMIT_POLICY, policy), (RATELIMIT, state)] {
-            if let Ok(value) = HeaderValue::from_maybe_shared(axum::body::Bytes::from(value)) {
+            if let Some(value) = value {
                 headers.insert(name, value);
             }
         }
@@ -86,6 +79,41 @@ impl Verdict {
             headers.insert(axum::http::header::RETRY_AFTER, HeaderValue::from(seconds));
         }
     }
+}
+
+thread_local! {
+    /// The `RateLimit-Policy` value last written on this thread, and the
+    /// limits it describes: a plan's limits are the same on every call, so
+    /// the value is nearly always written again as it was.
+    static LAST_POLICY: RefCell<(Vec<Described>, Option<HeaderValue>)> =
+        const { RefCell::new((Vec::new(), None)) };
+}
+
+/// A policy as `RateLimit-Policy` describes it: name, quota, window.
+type Described = (&'static str, u64, u64);
+
+/// A structured-field list with an item per policy, `"name";a=1;b=2`.
+/// Written byte by byte: on every call, `format!` was a visible share of
+/// the gateway's time.
+fn list(
+    policies: &[PolicyState],
+    fields: impl Fn(&PolicyState) -> [(&'static str, u64); 2],
+) -> Option<HeaderValue> {
+    let mut out = Vec::with_capacity(40 * policies.len());
+    let mut number = itoa::Buffer::new();
+    for (n, p) in policies.iter().enumerate() {
+        if n > 0 {
+            out.extend_from_slice(b", ");
+        }
+        out.push(b'"');
+        out.extend_from_slice(p.name.as_bytes());
+        out.push(b'"');
+        for (key, value) in fields(p) {
+            out.extend_from_slice(key.as_bytes());
+            out.extend_from_slice(number.format(value).as_bytes());
+        }
+    }
+    HeaderValue::from_maybe_shared(axum::body::Bytes::from(out)).ok()
 }
 
 const RATELIMIT_POLICY: HeaderName = HeaderName::from_static("ratelimit-policy");
@@ -362,5 +390,35 @@ mod tests {
             "\"second\";r=0;t=1, \"day\";r=990;t=3600"
         );
         assert_eq!(headers["retry-after"], "1");
+    }
+
+    #[test]
+    fn each_plan_gets_its_own_policy_header_on_one_thread() {
+        let written = |quota: u64, remaining: u64| {
+            let mut verdict = Verdict::default();
+            verdict.policies.push(PolicyState {
+                name: "minute",
+                quota,
+                window: 60,
+                remaining,
+                reset: 6,
+            });
+            let mut headers = HeaderMap::new();
+            verdict.write_headers(&mut headers);
+            ["ratelimit-policy", "ratelimit"].map(|name| headers[name].to_str().unwrap().to_owned())
+        };
+        assert_eq!(
+            written(100, 99),
+            ["\"minute\";q=100;w=60", "\"minute\";r=99;t=6"]
+        );
+        assert_eq!(
+            written(100, 98),
+            ["\"minute\";q=100;w=60", "\"minute\";r=98;t=6"]
+        );
+        assert_eq!(written(5, 4), ["\"minute\";q=5;w=60", "\"minute\";r=4;t=6"]);
+        assert_eq!(
+            written(100, 97),
+            ["\"minute\";q=100;w=60", "\"minute\";r=97;t=6"]
+        );
     }
 }

@@ -15,6 +15,7 @@ crate::on_both_backends!(
     slow_upstream_is_a_504,
     upstream_connections_are_kept_between_calls,
     an_upstream_closing_its_connections_costs_no_call,
+    a_large_answer_streams_through_and_its_connection_is_kept,
 );
 
 async fn problem(response: reqwest::Response) -> (u16, serde_json::Value) {
@@ -182,19 +183,23 @@ async fn slow_upstream_is_a_504(app: TestApp) {
     silent.abort();
 }
 
-/// A plain HTTP/1.1 upstream that answers "ok" to every request and
-/// counts the connections it accepted; with `close_after_each`, it closes
-/// each connection after its first answer, without saying so in a header
-/// (as an upstream whose keep-alive timeout ran out does).
-async fn counting_upstream(close_after_each: bool) -> (String, Arc<AtomicUsize>) {
+/// A plain HTTP/1.1 upstream that gives every request `answer` (status
+/// line, headers and body), written in pieces of 64 KiB with a pause
+/// between them, and counts the connections it accepted; with
+/// `close_after_each`, it closes each connection after its first answer,
+/// without saying so in a header (as an upstream whose keep-alive timeout
+/// ran out does).
+async fn counting_upstream(answer: Vec<u8>, close_after_each: bool) -> (String, Arc<AtomicUsize>) {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let accepted = Arc::new(AtomicUsize::new(0));
     let count = accepted.clone();
+    let answer = Arc::new(answer);
     tokio::spawn(async move {
         while let Ok((mut socket, _)) = listener.accept().await {
             count.fetch_add(1, Ordering::SeqCst);
+            let answer = answer.clone();
             tokio::spawn(async move {
                 let mut buf = Vec::new();
                 let mut chunk = [0u8; 4096];
@@ -206,8 +211,15 @@ async fn counting_upstream(close_after_each: bool) -> (String, Arc<AtomicUsize>)
                         }
                     }
                     buf.clear();
-                    let answer = b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok";
-                    if socket.write_all(answer).await.is_err() || close_after_each {
+                    for (n, piece) in answer.chunks(64 << 10).enumerate() {
+                        if n > 0 {
+                            tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+                        }
+                        if socket.write_all(piece).await.is_err() {
+                            return;
+                        }
+                    }
+                    if close_after_each {
                         return;
                     }
                 }
@@ -217,8 +229,10 @@ async fn counting_upstream(close_after_each: bool) -> (String, Arc<AtomicUsize>)
     (format!("http://{addr}"), accepted)
 }
 
+const OK: &[u8] = b"HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok";
+
 async fn upstream_connections_are_kept_between_calls(app: TestApp) {
-    let (upstream, accepted) = counting_upstream(false).await;
+    let (upstream, accepted) = counting_upstream(OK.to_vec(), false).await;
     point_data_sets_at(&app, &upstream).await;
     five_calls_pass(&app).await;
     assert_eq!(
@@ -229,7 +243,7 @@ async fn upstream_connections_are_kept_between_calls(app: TestApp) {
 }
 
 async fn an_upstream_closing_its_connections_costs_no_call(app: TestApp) {
-    let (upstream, accepted) = counting_upstream(true).await;
+    let (upstream, accepted) = counting_upstream(OK.to_vec(), true).await;
     point_data_sets_at(&app, &upstream).await;
     five_calls_pass(&app).await;
     assert_eq!(accepted.load(Ordering::SeqCst), 5, "a connection per call");
@@ -247,4 +261,45 @@ async fn five_calls_pass(app: &TestApp) {
         assert_eq!(response.status(), 200, "call {n}");
         assert_eq!(response.text().await.unwrap(), "ok");
     }
+}
+
+/// 4 MiB: an answer that arrives over many reads, long after its head.
+const LARGE: usize = 4 << 20;
+
+fn large_byte(n: usize) -> u8 {
+    (n % 251) as u8
+}
+
+async fn a_large_answer_streams_through_and_its_connection_is_kept(app: TestApp) {
+    // Chunked, in chunks of 16 KiB.
+    let mut answer = b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n".to_vec();
+    for start in (0..LARGE).step_by(16 << 10) {
+        answer.extend_from_slice(format!("{:x}\r\n", 16 << 10).as_bytes());
+        answer.extend((start..start + (16 << 10)).map(large_byte));
+        answer.extend_from_slice(b"\r\n");
+    }
+    answer.extend_from_slice(b"0\r\n\r\n");
+    let (upstream, accepted) = counting_upstream(answer, false).await;
+    point_data_sets_at(&app, &upstream).await;
+    for n in 0..2 {
+        let response = app
+            .http
+            .get(format!("{}/demo-ipo/data-sets/large", app.gateway))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "call {n}");
+        let body = response.bytes().await.unwrap();
+        assert_eq!(body.len(), LARGE, "call {n}: the whole answer");
+        let wrong = body
+            .iter()
+            .enumerate()
+            .position(|(i, &b)| b != large_byte(i));
+        assert_eq!(wrong, None, "call {n}: the answer's bytes in order");
+    }
+    assert_eq!(
+        accepted.load(Ordering::SeqCst),
+        1,
+        "the second call reuses the connection the first answer came on"
+    );
 }
