@@ -87,7 +87,9 @@ pub fn tls_config(extra_ca_file: Option<&Path>) -> anyhow::Result<ClientConfig> 
 }
 
 /// Headers that describe one connection, not the message (RFC 9110 7.6.1).
-const HOP_BY_HOP: [HeaderName; 8] = [
+/// A `static`, not a `const`: a `const` array of header names is built,
+/// and dropped, wherever it is used, which was once per header per call.
+static HOP_BY_HOP: [HeaderName; 8] = [
     header::CONNECTION,
     HeaderName::from_static("keep-alive"),
     header::PROXY_AUTHENTICATE,
@@ -146,7 +148,7 @@ pub async fn forward(
     let original_host = parts.headers.get(header::HOST).cloned();
     strip_hop_by_hop(&mut parts.headers);
     strip_credentials(&mut parts.headers, how.identity);
-    parts.headers.remove(header::HOST);
+    // The caller's Host is replaced by the upstream's as the call is sent.
     add_forwarded(&mut parts.headers, how.peer, original_host.as_ref());
     parts.uri = target;
 
