@@ -121,7 +121,7 @@ impl Feed {
         changes: Changes,
     ) -> (Self, tokio::task::JoinHandle<()>) {
         let feed = Self(Arc::new(AtomicU8::new(2)));
-        let (attempted, first) = tokio::sync::oneshot::channel();
+        let (attempted, first) = oneshot::channel();
         let task = tokio::spawn(run(database_url, changes, feed.clone(), attempted));
         if tokio::time::timeout(FIRST_ATTEMPT, first).await.is_err() {
             tracing::info!(
