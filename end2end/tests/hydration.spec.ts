@@ -29,6 +29,9 @@ const signedInPages: Record<string, string[]> = {
 
 for (const [person, paths] of Object.entries(signedInPages)) {
   test(`signed-in pages of ${person} hydrate without errors`, async ({ page }) => {
+    // Up to ten pages, each loaded, left to settle and navigated from: on
+    // two busy cores that can pass the 30 s a test is given by default.
+    test.slow();
     const errors: string[] = [];
     page.on('pageerror', (err) => errors.push(`${page.url()}: ${err.message}`));
     page.on('console', (msg) => {

@@ -3,7 +3,7 @@
 use std::net::SocketAddr;
 use std::time::Instant;
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use axum::extract::Request;
 use axum::http::{HeaderName, HeaderValue, Method, StatusCode};
@@ -11,6 +11,9 @@ use axum::http::{HeaderName, HeaderValue, Method, StatusCode};
 use super::routes::ApiRoute;
 use super::snapshot::KeyEntry;
 use super::usage::{UsageEvent, UsageSink};
+use tracing::Level;
+
+use crate::server::log_direct::{self, LineBuf};
 use crate::server::log_format::Millis;
 
 /// What the phases learn about one request, and what the log line reports.
@@ -69,6 +72,42 @@ impl RequestContext {
             status: status.as_u16(),
             latency_us,
         });
+        self.log(status, latency_us);
+    }
+
+    /// The call's line in the log: written directly when the process has
+    /// a direct output (see [`log_direct`]), else as a `tracing` event; the
+    /// same line either way.
+    fn log(&self, status: StatusCode, latency_us: u64) {
+        if !tracing::enabled!(Level::INFO) {
+            return;
+        }
+        let written =
+            log_direct::write(Level::INFO, |line| self.fill_line(line, status, latency_us));
+        if !written {
+            self.log_event(status, latency_us);
+        }
+    }
+
+    fn fill_line(&self, line: &mut LineBuf, status: StatusCode, latency_us: u64) {
+        line.message("gateway request");
+        line.text("request.id", self.request_id());
+        line.text("http.method", self.method.as_str());
+        match &self.route {
+            Some(api) => line.bare("http.route", &["/", &api.name]),
+            None => line.bare("http.route", &["-"]),
+        }
+        line.number("http.status", status.as_u16());
+        if let Some(api_id) = self.api_id {
+            line.number("api.id", api_id);
+        }
+        if let Some(key) = self.key {
+            line.number("key.id", key.key_id);
+        }
+        line.millis("duration_ms", latency_us);
+    }
+
+    fn log_event(&self, status: StatusCode, latency_us: u64) {
         tracing::info!(
             request.id = self.request_id(),
             http.method = self.method.as_str(),
@@ -102,7 +141,14 @@ pub struct Peer {
     /// The address as text: this hop's entry in `X-Forwarded-For`.
     pub ip: HeaderValue,
     /// `for=...;proto=http`: the start of this hop's `Forwarded`.
-    pub forwarded: String,
+    forwarded: String,
+    /// This hop's `Forwarded` without a host.
+    forwarded_alone: Option<HeaderValue>,
+    /// The last `Host` the caller sent on this connection (a copy, not a
+    /// slice of hyper's read buffer, which it would keep from reuse), with
+    /// this hop's `Forwarded` for it: the same for every call of a caller
+    /// that keeps its connection to one host.
+    last_host: Mutex<Option<(HeaderValue, HeaderValue)>>,
 }
 
 impl Peer {
@@ -119,8 +165,39 @@ impl Peer {
             // An IP address's text is always a valid header value.
             ip: HeaderValue::from_str(&text)
                 .unwrap_or_else(|_| HeaderValue::from_static("unknown")),
+            forwarded_alone: HeaderValue::from_str(&forwarded).ok(),
             forwarded,
+            last_host: Mutex::new(None),
         }
+    }
+
+    /// This hop's `Forwarded` value, naming `host` (the caller's `Host`)
+    /// when there is one; `None` when the host cannot be written in it.
+    pub fn forwarded(&self, host: Option<&HeaderValue>) -> Option<HeaderValue> {
+        let Some(host) = host else {
+            return self.forwarded_alone.clone();
+        };
+        let mut last = self
+            .last_host
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if let Some((last_host, value)) = &*last {
+            if last_host.as_bytes() == host.as_bytes() {
+                return Some(value.clone());
+            }
+        }
+        let text = host.to_str().ok()?;
+        let mut value = String::with_capacity(self.forwarded.len() + text.len() + 8);
+        value.push_str(&self.forwarded);
+        value.push_str(";host=\"");
+        value.push_str(text);
+        value.push('"');
+        let value = HeaderValue::try_from(value).ok()?;
+        *last = Some((
+            HeaderValue::from_bytes(host.as_bytes()).ok()?,
+            value.clone(),
+        ));
+        Some(value)
     }
 }
 
@@ -157,5 +234,56 @@ mod tests {
         let text = made.to_str().unwrap();
         assert_eq!(uuid::Uuid::parse_str(text).unwrap().get_version_num(), 4);
         assert_ne!(new_request_id(), made);
+    }
+
+    #[test]
+    fn the_direct_line_is_the_line_tracing_writes() {
+        let request = Request::builder()
+            .method(Method::POST)
+            .uri("/moh/clinics/v1/list?q=1")
+            .header(&REQUEST_ID, "caller's-\"id\"")
+            .body(axum::body::Body::empty())
+            .unwrap();
+        let peer: SocketAddr = "127.0.0.1:5000".parse().unwrap();
+        let mut ctx = RequestContext::new(&request, peer, time::OffsetDateTime::UNIX_EPOCH);
+        let both = |ctx: &RequestContext, status| {
+            let event =
+                crate::server::log_format::testing::lines_of(|| ctx.log_event(status, 1_234));
+            let direct =
+                log_direct::line_of(Level::INFO, |line| ctx.fill_line(line, status, 1_234));
+            let after_time = |text: &str| text.split_once(' ').unwrap().1.to_owned();
+            (after_time(&event), after_time(&direct))
+        };
+        // Not routed: no API, no key.
+        let (event, direct) = both(&ctx, StatusCode::NOT_FOUND);
+        assert_eq!(direct, event);
+        assert!(
+            direct.contains(" http.route=- http.status=404 duration_ms=1.234"),
+            "{direct}"
+        );
+        // Routed and authenticated.
+        ctx.api_id = Some(7);
+        ctx.route = Some(Arc::new(ApiRoute {
+            api_id: 7,
+            agency: "moh".into(),
+            api: "clinics".into(),
+            name: "moh/clinics".into(),
+            access_mode: crate::gateway::routes::AccessMode::Key,
+            target: None,
+            suspended: false,
+        }));
+        ctx.key = Some(KeyEntry {
+            key_id: 11,
+            app_id: 3,
+            owner_user_id: 2,
+            expires_at: None,
+            revoked: false,
+        });
+        let (event, direct) = both(&ctx, StatusCode::OK);
+        assert_eq!(direct, event);
+        assert_eq!(
+            direct,
+            " INFO gateway request request.id=\"caller's-\\\"id\\\"\" http.method=\"POST\" http.route=/moh/clinics http.status=200 api.id=7 key.id=11 duration_ms=1.234\n"
+        );
     }
 }

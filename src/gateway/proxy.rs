@@ -268,26 +268,17 @@ fn add_forwarded(headers: &mut HeaderMap, peer: &Peer, host: Option<&HeaderValue
     if let Some(chain) = chain {
         headers.insert(X_FORWARDED_FOR, chain);
     }
-    let host = host
-        .filter(|h| !h.is_empty())
-        .and_then(|h| Some((h, h.to_str().ok()?)));
-    let forwarded = match host {
-        Some((_, text)) => {
-            let mut value = String::with_capacity(peer.forwarded.len() + text.len() + 8);
-            value.push_str(&peer.forwarded);
-            value.push_str(";host=\"");
-            value.push_str(text);
-            value.push('"');
-            HeaderValue::try_from(value).ok()
-        }
-        None => HeaderValue::try_from(peer.forwarded.as_str()).ok(),
-    };
-    if let Some(forwarded) = forwarded {
+    // A host that is not one (empty, or with a quote or backslash that
+    // would end the quoted `host=` early and forge what follows) is not
+    // passed on.
+    let host =
+        host.filter(|h| !h.is_empty() && h.to_str().is_ok_and(|text| !text.contains(['"', '\\'])));
+    if let Some(forwarded) = peer.forwarded(host) {
         headers.insert(header::FORWARDED, forwarded);
     }
     headers.insert(X_FORWARDED_PROTO, HeaderValue::from_static("http"));
     match host {
-        Some((host, _)) => headers.insert(X_FORWARDED_HOST, host.clone()),
+        Some(host) => headers.insert(X_FORWARDED_HOST, host.clone()),
         None => headers.remove(X_FORWARDED_HOST),
     };
 }
@@ -309,5 +300,45 @@ mod tests {
         strip_hop_by_hop(&mut headers);
         assert_eq!(headers.len(), 1);
         assert!(headers.contains_key(header::ACCEPT));
+    }
+
+    #[test]
+    fn forwarding_headers_name_this_hop_and_the_callers_host() {
+        let peer = Peer::new("10.1.2.3:4000".parse().unwrap());
+        let forwarded = |host: &'static str| {
+            let mut headers = HeaderMap::new();
+            headers.insert(X_FORWARDED_FOR, HeaderValue::from_static("192.0.2.9"));
+            let host = HeaderValue::from_static(host);
+            add_forwarded(&mut headers, &peer, Some(&host));
+            let text =
+                |name: &HeaderName| headers.get(name).map(|v| v.to_str().unwrap().to_owned());
+            (
+                text(&header::FORWARDED),
+                text(&X_FORWARDED_HOST),
+                text(&X_FORWARDED_FOR),
+            )
+        };
+        let api = (
+            Some("for=10.1.2.3;proto=http;host=\"api.example.gov\"".to_owned()),
+            Some("api.example.gov".to_owned()),
+            Some("192.0.2.9, 10.1.2.3".to_owned()),
+        );
+        assert_eq!(forwarded("api.example.gov"), api);
+        // The value kept for the connection changes with the host, and back.
+        let other = forwarded("other.example.gov:8443");
+        assert_eq!(
+            other.0.as_deref(),
+            Some("for=10.1.2.3;proto=http;host=\"other.example.gov:8443\"")
+        );
+        assert_eq!(forwarded("api.example.gov"), api);
+        // A quote would end host="..." early and forge a `for=`.
+        let forged = forwarded("x\";for=203.0.113.1");
+        assert_eq!(forged.0.as_deref(), Some("for=10.1.2.3;proto=http"));
+        assert_eq!(forged.1, None);
+        let ipv6 = Peer::new("[2001:db8::1]:4000".parse().unwrap());
+        assert_eq!(
+            ipv6.forwarded(None).unwrap(),
+            "for=\"[2001:db8::1]\";proto=http"
+        );
     }
 }

@@ -110,8 +110,10 @@ fn write_batches(shared: &Shared, mut out: impl Write) {
     }
 }
 
-impl Write for Batched {
-    fn write(&mut self, line: &[u8]) -> std::io::Result<usize> {
+impl Batched {
+    /// Adds `line` to what waits to be written, waiting for room first
+    /// when the output is behind.
+    pub fn append(&self, line: &[u8]) {
         let shared = &self.0;
         let mut state = shared.lock();
         while state.waiting.len() >= LIMIT && !state.stopping {
@@ -126,6 +128,12 @@ impl Write for Batched {
         if before < BATCH && state.waiting.len() >= BATCH {
             shared.full.notify_one();
         }
+    }
+}
+
+impl Write for Batched {
+    fn write(&mut self, line: &[u8]) -> std::io::Result<usize> {
+        self.append(line);
         Ok(line.len())
     }
 

@@ -78,10 +78,10 @@ where
     }
 }
 
-const DIM: &str = "\x1b[2m";
-const RESET: &str = "\x1b[0m";
+pub(super) const DIM: &str = "\x1b[2m";
+pub(super) const RESET: &str = "\x1b[0m";
 
-fn write_level(out: &mut Writer<'_>, level: Level, ansi: bool) -> fmt::Result {
+pub(super) fn write_level(out: &mut impl Write, level: Level, ansi: bool) -> fmt::Result {
     let (text, colour) = match level {
         Level::ERROR => ("ERROR", "\x1b[31m"),
         Level::WARN => (" WARN", "\x1b[33m"),
@@ -100,7 +100,7 @@ fn write_level(out: &mut Writer<'_>, level: Level, ansi: bool) -> fmt::Result {
 
 /// `YYYY-MM-DDTHH:MM:SS.uuuuuuZ` in UTC; the part up to the seconds is
 /// kept per thread and formatted again only when the second changes.
-fn write_time(out: &mut impl Write, secs: u64, micros: u32) -> fmt::Result {
+pub(super) fn write_time(out: &mut impl Write, secs: u64, micros: u32) -> fmt::Result {
     thread_local! {
         static SECOND: RefCell<(u64, String)> = const { RefCell::new((u64::MAX, String::new())) };
     }
@@ -196,7 +196,7 @@ impl Visit for Fields<'_, '_> {
 
 /// `"text"`, escaped as Rust's `Debug` escapes it when it holds anything
 /// but printable ASCII other than `"` and `\`.
-fn write_quoted(out: &mut impl Write, value: &str) -> fmt::Result {
+pub(super) fn write_quoted(out: &mut impl Write, value: &str) -> fmt::Result {
     let plain = value
         .bytes()
         .all(|b| (b' '..=b'~').contains(&b) && b != b'"' && b != b'\\');
@@ -216,16 +216,22 @@ pub struct Millis(pub u64);
 
 impl fmt::Display for Millis {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write_to(f)
+    }
+}
+
+impl Millis {
+    pub(super) fn write_to(self, out: &mut impl Write) -> fmt::Result {
         let fraction = self.0 % 1000;
-        f.write_str(itoa::Buffer::new().format(self.0 / 1000))?;
-        f.write_char('.')?;
+        out.write_str(itoa::Buffer::new().format(self.0 / 1000))?;
+        out.write_char('.')?;
         if fraction < 100 {
-            f.write_char('0')?;
+            out.write_char('0')?;
         }
         if fraction < 10 {
-            f.write_char('0')?;
+            out.write_char('0')?;
         }
-        f.write_str(itoa::Buffer::new().format(fraction))
+        out.write_str(itoa::Buffer::new().format(fraction))
     }
 }
 
@@ -264,34 +270,7 @@ mod tests {
 
     #[test]
     fn lines_carry_time_level_spans_message_and_fields() {
-        use std::sync::{Arc, Mutex};
-        use tracing_subscriber::fmt::MakeWriter;
-
-        #[derive(Clone, Default)]
-        struct Capture(Arc<Mutex<Vec<u8>>>);
-        impl std::io::Write for Capture {
-            fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-                self.0.lock().unwrap().extend_from_slice(buf);
-                Ok(buf.len())
-            }
-            fn flush(&mut self) -> std::io::Result<()> {
-                Ok(())
-            }
-        }
-        impl<'w> MakeWriter<'w> for Capture {
-            type Writer = Self;
-            fn make_writer(&'w self) -> Self {
-                self.clone()
-            }
-        }
-
-        let capture = Capture::default();
-        let subscriber = tracing_subscriber::fmt()
-            .with_ansi(false)
-            .event_format(Line)
-            .with_writer(capture.clone())
-            .finish();
-        tracing::subscriber::with_default(subscriber, || {
+        let text = testing::lines_of(|| {
             let span = tracing::info_span!("request", id = 7);
             let _entered = span.enter();
             tracing::warn!(
@@ -303,7 +282,6 @@ mod tests {
                 "not found"
             );
         });
-        let text = String::from_utf8(capture.0.lock().unwrap().clone()).unwrap();
         let (time, rest) = text.split_once(' ').unwrap();
         assert_eq!(time.len(), "2026-12-03T09:31:05.123456Z".len(), "{text}");
         assert!(time.ends_with('Z'), "{text}");
@@ -311,5 +289,47 @@ mod tests {
             rest,
             " WARN request{id=7}: not found path=\"/a \\\"b\\\"\" status=404 delta=-3 ok=false took=2.500\n"
         );
+    }
+}
+
+/// What lines the formatter writes, for tests here and of other modules.
+#[cfg(test)]
+pub(crate) mod testing {
+    use std::sync::{Arc, Mutex};
+
+    use tracing_subscriber::fmt::MakeWriter;
+
+    #[derive(Clone, Default)]
+    struct Capture(Arc<Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Capture {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    impl<'w> MakeWriter<'w> for Capture {
+        type Writer = Self;
+        fn make_writer(&'w self) -> Self {
+            self.clone()
+        }
+    }
+
+    /// The lines `events` logs through tracing with [`super::Line`],
+    /// without colours.
+    pub fn lines_of(events: impl FnOnce()) -> String {
+        let capture = Capture::default();
+        let subscriber = tracing_subscriber::fmt()
+            .with_ansi(false)
+            .event_format(super::Line)
+            .with_writer(capture.clone())
+            .finish();
+        tracing::subscriber::with_default(subscriber, events);
+        let text = capture.0.lock().unwrap().clone();
+        String::from_utf8(text).unwrap()
     }
 }

@@ -11,6 +11,7 @@ pub mod health;
 pub mod lanes;
 pub mod layers;
 pub mod log_batch;
+pub mod log_direct;
 pub mod log_format;
 mod page_rules;
 pub mod portal;

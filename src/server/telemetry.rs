@@ -12,8 +12,14 @@ use super::log_batch;
 /// ends; dropping it writes what is left.
 pub fn init_for_process() -> std::io::Result<log_batch::Guard> {
     let (writer, guard) = log_batch::start(std::io::stdout())?;
+    super::log_direct::install(writer.clone(), ansi());
     install(writer);
     Ok(guard)
+}
+
+/// Whether lines are coloured: only on a terminal.
+fn ansi() -> bool {
+    std::io::IsTerminal::is_terminal(&std::io::stdout())
 }
 
 /// Installs the global subscriber, writing directly (tests); later calls
@@ -30,7 +36,7 @@ where
         .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,hyper_util=warn"));
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stdout()))
+        .with_ansi(ansi())
         .event_format(super::log_format::Line)
         .with_writer(writer)
         .try_init();
