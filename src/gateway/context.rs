@@ -7,12 +7,11 @@ use std::sync::{Arc, Mutex, PoisonError};
 
 use axum::extract::Request;
 use axum::http::{HeaderName, HeaderValue, Method, StatusCode};
+use tracing::Level;
 
 use super::routes::ApiRoute;
 use super::snapshot::KeyEntry;
 use super::usage::{UsageEvent, UsageSink};
-use tracing::Level;
-
 use crate::server::log_direct::{self, LineBuf};
 use crate::server::log_format::Millis;
 
@@ -171,8 +170,9 @@ impl Peer {
         }
     }
 
-    /// This hop's `Forwarded` value, naming `host` (the caller's `Host`)
-    /// when there is one; `None` when the host cannot be written in it.
+    /// This hop's `Forwarded` value, naming `host` (the caller's `Host`,
+    /// which the caller has checked holds no `"` or `\`) when there is
+    /// one; `None` when the host is not text.
     pub fn forwarded(&self, host: Option<&HeaderValue>) -> Option<HeaderValue> {
         let Some(host) = host else {
             return self.forwarded_alone.clone();
