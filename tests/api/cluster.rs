@@ -210,6 +210,22 @@ async fn a_cluster_shares_changes_and_limits_and_rides_out_outages() {
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }
+    // Each node logged a line per call (written in batches every 25 ms),
+    // answered or refused, and none holds a key that made one.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    for node in &nodes {
+        let log = node.log();
+        let calls = |status: &str| {
+            log.lines()
+                .filter(|line| line.contains(" INFO gateway request request.id=\""))
+                .filter(|line| line.contains(&format!(" http.status={status} ")))
+                .count()
+        };
+        assert!(calls("200") > 0 && calls("401") > 0, "{log}");
+        for key in [&spare, &dev.key, &third] {
+            assert!(!log.contains(key.as_str()), "a key reached the log");
+        }
+    }
 
     // Redis stops: calls go on, limited by each node's share.
     redis.stop();
