@@ -129,7 +129,7 @@ fn KeyTable(keys: Vec<KeyRow>, base: String, csrf: String) -> impl IntoView {
             view! {
                 <tr>
                     <td>{key.name.clone()}</td>
-                    <td><code>{format!("{}…", key.prefix)}</code></td>
+                    <td><code class="key-prefix">{format!("{}…", key.prefix)}</code></td>
                     <td>{when(&key.created_at)}</td>
                     <td>{key.expires_at.as_deref().map(when).unwrap_or_else(|| "Never".into())}</td>
                     <td>{key.last_used_at.as_deref().map(when).unwrap_or_else(|| "Never".into())}</td>
