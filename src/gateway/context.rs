@@ -139,10 +139,9 @@ pub struct Peer {
     pub addr: SocketAddr,
     /// The address as text: this hop's entry in `X-Forwarded-For`.
     pub ip: HeaderValue,
-    /// `for=...;proto=http`: the start of this hop's `Forwarded`.
-    forwarded: String,
-    /// This hop's `Forwarded` without a host.
-    forwarded_alone: Option<HeaderValue>,
+    /// `for=...;proto=http`: this hop's `Forwarded` without a host, and
+    /// the start of it with one.
+    forwarded: HeaderValue,
     /// The last `Host` the caller sent on this connection (a copy, not a
     /// slice of hyper's read buffer, which it would keep from reuse), with
     /// this hop's `Forwarded` for it: the same for every call of a caller
@@ -164,18 +163,19 @@ impl Peer {
             // An IP address's text is always a valid header value.
             ip: HeaderValue::from_str(&text)
                 .unwrap_or_else(|_| HeaderValue::from_static("unknown")),
-            forwarded_alone: HeaderValue::from_str(&forwarded).ok(),
-            forwarded,
+            // As is `for=` with an address, then `;proto=http`.
+            forwarded: HeaderValue::from_str(&forwarded)
+                .unwrap_or_else(|_| HeaderValue::from_static("proto=http")),
             last_host: Mutex::new(None),
         }
     }
 
     /// This hop's `Forwarded` value, naming `host` (the caller's `Host`,
     /// which the caller has checked holds no `"` or `\`) when there is
-    /// one; `None` when the host is not text.
+    /// one.
     pub fn forwarded(&self, host: Option<&HeaderValue>) -> Option<HeaderValue> {
         let Some(host) = host else {
-            return self.forwarded_alone.clone();
+            return Some(self.forwarded.clone());
         };
         let mut last = self
             .last_host
@@ -186,13 +186,12 @@ impl Peer {
                 return Some(value.clone());
             }
         }
-        let text = host.to_str().ok()?;
-        let mut value = String::with_capacity(self.forwarded.len() + text.len() + 8);
-        value.push_str(&self.forwarded);
-        value.push_str(";host=\"");
-        value.push_str(text);
-        value.push('"');
-        let value = HeaderValue::try_from(value).ok()?;
+        let mut value = Vec::with_capacity(self.forwarded.len() + host.len() + 8);
+        value.extend_from_slice(self.forwarded.as_bytes());
+        value.extend_from_slice(b";host=\"");
+        value.extend_from_slice(host.as_bytes());
+        value.push(b'"');
+        let value = HeaderValue::from_bytes(&value).ok()?;
         *last = Some((
             HeaderValue::from_bytes(host.as_bytes()).ok()?,
             value.clone(),

@@ -18,12 +18,11 @@
 
 use std::cell::RefCell;
 use std::sync::OnceLock;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use tracing::Level;
 
 use super::log_batch::Batched;
-use super::log_format::{write_level, write_quoted, write_time, Millis, DIM, RESET};
+use super::log_format::{write_head, write_quoted, Millis};
 
 struct Output {
     out: Batched,
@@ -45,7 +44,7 @@ pub fn write(level: Level, fill: impl FnOnce(&mut LineBuf)) -> bool {
         return false;
     };
     thread_local! {
-        static BUF: RefCell<LineBuf> = const { RefCell::new(LineBuf { text: String::new(), first: true }) };
+        static BUF: RefCell<LineBuf> = const { RefCell::new(LineBuf::new()) };
     }
     BUF.with(|cell| {
         let mut line = cell.borrow_mut();
@@ -69,23 +68,18 @@ pub struct LineBuf {
 }
 
 impl LineBuf {
+    const fn new() -> Self {
+        Self {
+            text: String::new(),
+            first: true,
+        }
+    }
+
     fn start(&mut self, level: Level, ansi: bool) {
         self.text.clear();
         self.first = true;
-        let now = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .unwrap_or_default();
         // Writing to a String does not fail.
-        if ansi {
-            self.text.push_str(DIM);
-        }
-        let _ = write_time(&mut self.text, now.as_secs(), now.subsec_micros());
-        if ansi {
-            self.text.push_str(RESET);
-        }
-        self.text.push(' ');
-        let _ = write_level(&mut self.text, level, ansi);
-        self.text.push(' ');
+        let _ = write_head(&mut self.text, level, ansi);
     }
 
     fn name(&mut self, name: &str) {
@@ -136,10 +130,7 @@ impl LineBuf {
 /// A line as [`write`] would write it, for tests.
 #[cfg(test)]
 pub fn line_of(level: Level, fill: impl FnOnce(&mut LineBuf)) -> String {
-    let mut line = LineBuf {
-        text: String::new(),
-        first: true,
-    };
+    let mut line = LineBuf::new();
     line.start(level, false);
     fill(&mut line);
     line.text.push('\n');

@@ -37,19 +37,7 @@ where
         event: &Event<'_>,
     ) -> fmt::Result {
         let ansi = writer.has_ansi_escapes();
-        let now = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .unwrap_or_default();
-        if ansi {
-            writer.write_str(DIM)?;
-        }
-        write_time(&mut writer, now.as_secs(), now.subsec_micros())?;
-        if ansi {
-            writer.write_str(RESET)?;
-        }
-        writer.write_char(' ')?;
-        write_level(&mut writer, *event.metadata().level(), ansi)?;
-        writer.write_char(' ')?;
+        write_head(&mut writer, *event.metadata().level(), ansi)?;
         if let Some(scope) = ctx.event_scope() {
             let mut any = false;
             for span in scope.from_root() {
@@ -78,10 +66,28 @@ where
     }
 }
 
-pub(super) const DIM: &str = "\x1b[2m";
-pub(super) const RESET: &str = "\x1b[0m";
+const DIM: &str = "\x1b[2m";
+const RESET: &str = "\x1b[0m";
 
-pub(super) fn write_level(out: &mut impl Write, level: Level, ansi: bool) -> fmt::Result {
+/// The start of every line: the time now, the level, each followed by a
+/// space (see [`crate::server::log_direct`], which starts its lines so too).
+pub(super) fn write_head(out: &mut impl Write, level: Level, ansi: bool) -> fmt::Result {
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default();
+    if ansi {
+        out.write_str(DIM)?;
+    }
+    write_time(out, now.as_secs(), now.subsec_micros())?;
+    if ansi {
+        out.write_str(RESET)?;
+    }
+    out.write_char(' ')?;
+    write_level(out, level, ansi)?;
+    out.write_char(' ')
+}
+
+fn write_level(out: &mut impl Write, level: Level, ansi: bool) -> fmt::Result {
     let (text, colour) = match level {
         Level::ERROR => ("ERROR", "\x1b[31m"),
         Level::WARN => (" WARN", "\x1b[33m"),
@@ -100,7 +106,7 @@ pub(super) fn write_level(out: &mut impl Write, level: Level, ansi: bool) -> fmt
 
 /// `YYYY-MM-DDTHH:MM:SS.uuuuuuZ` in UTC; the part up to the seconds is
 /// kept per thread and formatted again only when the second changes.
-pub(super) fn write_time(out: &mut impl Write, secs: u64, micros: u32) -> fmt::Result {
+fn write_time(out: &mut impl Write, secs: u64, micros: u32) -> fmt::Result {
     thread_local! {
         static SECOND: RefCell<(u64, String)> = const { RefCell::new((u64::MAX, String::new())) };
     }
