@@ -40,4 +40,10 @@ pub mod server;
 pub fn hydrate() {
     console_error_panic_hook::set_once();
     leptos::mount::hydrate_body(app::App);
+    // Said on the page once the application has taken it over: styles and
+    // tests can tell a hydrated page from one still being served as HTML
+    // only (the bundle downloaded is not yet the bundle running).
+    if let Some(root) = leptos::prelude::document().document_element() {
+        let _ = root.set_attribute("data-hydrated", "");
+    }
 }

@@ -8,9 +8,10 @@ test('the browser bundle loads and hydrates without errors', async ({ page }) =>
   page.on('console', (msg) => {
     if (msg.type() === 'error') errors.push(msg.text());
   });
-  const wasm = page.waitForResponse((r) => r.url().endsWith('/pkg/portico_bg.wasm') && r.ok());
   await page.goto('/apis');
-  await wasm;
+  // The bundle downloaded is not yet the bundle running: wait until the
+  // application says it has taken the page over.
+  await page.locator('html[data-hydrated]').waitFor({ state: 'attached' });
   // Client-side routing after hydration: no full reload, the URL changes.
   await page.evaluate(() => ((window as unknown as { marker: number }).marker = 1));
   await page.getByRole('link', { name: 'Train Travel API' }).click();
@@ -43,7 +44,7 @@ for (const [person, paths] of Object.entries(signedInPages)) {
     await expect(page.locator('.account-nav')).toContainText(person);
     for (const path of paths) {
       await page.goto(path);
-      await page.waitForLoadState('networkidle');
+      await page.locator('html[data-hydrated]').waitFor({ state: 'attached' });
       // Hydrated: the header's own link navigates inside the page.
       await page.evaluate(() => ((window as unknown as { marker: number }).marker = 1));
       await page.getByRole('link', { name: 'API catalogue' }).click();
