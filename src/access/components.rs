@@ -2,6 +2,7 @@
 //! page (`AppSubscriptions`) and on their account page
 //! (`YourAccessRequests`). Each loads its own data.
 
+use crate::app::components::table::TableScroll;
 use leptos::prelude::*;
 
 use super::model::SubscriptionView;
@@ -75,19 +76,21 @@ fn RequestTable(
         })
         .collect_view();
     view! {
-        <table class="table">
-            <caption class="table__caption visually-hidden">{caption}</caption>
-            <thead><tr>
-                {show_app.then(|| view! { <th scope="col">"Application"</th> })}
-                <th scope="col">"API"</th>
-                <th scope="col">"Plan"</th>
-                <th scope="col">"Status"</th>
-                <th scope="col">"Asked"</th>
-                <th scope="col">"Decided"</th>
-                <th scope="col">"Reason"</th>
-            </tr></thead>
-            <tbody>{rows}</tbody>
-        </table>
+        <TableScroll label=caption>
+            <table class="table">
+                <caption class="table__caption visually-hidden">{caption}</caption>
+                <thead><tr>
+                    {show_app.then(|| view! { <th scope="col">"Application"</th> })}
+                    <th scope="col">"API"</th>
+                    <th scope="col">"Plan"</th>
+                    <th scope="col">"Status"</th>
+                    <th scope="col">"Asked"</th>
+                    <th scope="col">"Decided"</th>
+                    <th scope="col">"Reason"</th>
+                </tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </TableScroll>
     }
 }
 

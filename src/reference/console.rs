@@ -1,6 +1,7 @@
 //! The try-it console on an operation page: the form, what to correct,
 //! and the answer the gateway gave.
 
+use crate::app::components::table::TableScroll;
 use leptos::prelude::*;
 
 use super::operation::OperationView;
@@ -94,11 +95,13 @@ pub fn console(
                     " "{r.reason}" in "{format!("{} ms", r.elapsed_ms)}
                 </p>
                 <p class="hint">"Sent "<code>{r.method}" "{r.url}</code></p>
-                <table class="table">
-                    <caption class="table__caption">"Response headers"</caption>
-                    <thead><tr><th scope="col">"Header"</th><th scope="col">"Value"</th></tr></thead>
-                    <tbody>{headers}</tbody>
-                </table>
+                <TableScroll label="Response headers">
+                    <table class="table">
+                        <caption class="table__caption">"Response headers"</caption>
+                        <thead><tr><th scope="col">"Header"</th><th scope="col">"Value"</th></tr></thead>
+                        <tbody>{headers}</tbody>
+                    </table>
+                </TableScroll>
                 <pre class="code-block" tabindex="0"><code>{r.body}</code></pre>
                 {r.truncated.then(|| view! { <p class="hint">"The body was cut at 64 KB."</p> })}
             </section>

@@ -1,6 +1,7 @@
 //! `/reference/operations/{op}`: one operation, its code samples and the
 //! console that calls it.
 
+use crate::app::components::table::TableScroll;
 use leptos::prelude::*;
 use serde_json::Value;
 
@@ -240,11 +241,13 @@ fn responses(ctx: &Ctx, responses: Vec<Response>) -> impl IntoView {
                     })
                     .collect_view();
                 view! {
-                    <table class="table">
-                        <caption class="table__caption">"Response headers"</caption>
-                        <thead><tr><th scope="col">"Header"</th><th scope="col">"Type"</th><th scope="col">"Description"</th></tr></thead>
-                        <tbody>{rows}</tbody>
-                    </table>
+                    <TableScroll label="Response headers">
+                        <table class="table">
+                            <caption class="table__caption">"Response headers"</caption>
+                            <thead><tr><th scope="col">"Header"</th><th scope="col">"Type"</th><th scope="col">"Description"</th></tr></thead>
+                            <tbody>{rows}</tbody>
+                        </table>
+                    </TableScroll>
                 }
             });
             let id = format!("response-{}", response.status);

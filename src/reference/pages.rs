@@ -6,6 +6,7 @@
 //! use the same components and style as the rest of the portal; links into
 //! them from hydrated pages carry `rel="external"` so the browser loads them.
 
+use crate::app::components::table::TableScroll;
 use leptos::prelude::*;
 
 mod frame;
@@ -229,15 +230,17 @@ fn operation_table(ctx: &Ctx, caption: String, operations: Vec<&Operation>) -> i
         })
         .collect_view();
     view! {
-        <table class="table">
-            <caption class="visually-hidden">{caption}</caption>
-            <thead><tr>
-                <th scope="col">"Method"</th>
-                <th scope="col">"Operation"</th>
-                <th scope="col">"Path"</th>
-            </tr></thead>
-            <tbody>{rows}</tbody>
-        </table>
+        <TableScroll label=caption.clone()>
+            <table class="table">
+                <caption class="visually-hidden">{caption}</caption>
+                <thead><tr>
+                    <th scope="col">"Method"</th>
+                    <th scope="col">"Operation"</th>
+                    <th scope="col">"Path"</th>
+                </tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </TableScroll>
     }
 }
 

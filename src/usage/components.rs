@@ -2,6 +2,7 @@
 //! table of their figures, quota used, and an application's whole usage
 //! section (`AppUsageSection`, which loads its own data).
 
+use crate::app::components::table::TableScroll;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -153,20 +154,22 @@ pub fn UsageFigures(series: Series) -> impl IntoView {
         </div>
         <details class="details">
             <summary>"The figures of both charts as a table"</summary>
-            <table class="table table--compact">
-                <caption class="table__caption">{format!("Calls and latency per step, {}, newest first (UTC)", span.label())}</caption>
-                <thead><tr>
-                    <th scope="col">"Time"</th>
-                    <th scope="col" class="numeric">"Calls"</th>
-                    <th scope="col" class="numeric">"2xx"</th>
-                    <th scope="col" class="numeric">"3xx"</th>
-                    <th scope="col" class="numeric">"4xx"</th>
-                    <th scope="col" class="numeric">"5xx"</th>
-                    <th scope="col" class="numeric">"p50"</th>
-                    <th scope="col" class="numeric">"p95"</th>
-                </tr></thead>
-                <tbody>{rows}</tbody>
-            </table>
+            <TableScroll label=format!("Calls and latency per step, {}, newest first (UTC)", span.label())>
+                <table class="table table--compact">
+                    <caption class="table__caption">{format!("Calls and latency per step, {}, newest first (UTC)", span.label())}</caption>
+                    <thead><tr>
+                        <th scope="col">"Time"</th>
+                        <th scope="col" class="numeric">"Calls"</th>
+                        <th scope="col" class="numeric">"2xx"</th>
+                        <th scope="col" class="numeric">"3xx"</th>
+                        <th scope="col" class="numeric">"4xx"</th>
+                        <th scope="col" class="numeric">"5xx"</th>
+                        <th scope="col" class="numeric">"p50"</th>
+                        <th scope="col" class="numeric">"p95"</th>
+                    </tr></thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </TableScroll>
         </details>
     }
 }
@@ -204,17 +207,19 @@ fn QuotaTable(lines: Vec<QuotaLine>) -> impl IntoView {
         .collect_view();
     view! {
         <h3 class="heading-m">"Quota used"</h3>
-        <table class="table">
-            <caption class="table__caption visually-hidden">"Calls counted against each plan's quotas, per key"</caption>
-            <thead><tr>
-                <th scope="col">"API"</th>
-                <th scope="col">"Plan"</th>
-                <th scope="col">"Key"</th>
-                <th scope="col" class="numeric">"Today (UTC)"</th>
-                <th scope="col" class="numeric">"This month"</th>
-            </tr></thead>
-            <tbody>{rows}</tbody>
-        </table>
+        <TableScroll label="Calls counted against each plan's quotas, per key">
+            <table class="table">
+                <caption class="table__caption visually-hidden">"Calls counted against each plan's quotas, per key"</caption>
+                <thead><tr>
+                    <th scope="col">"API"</th>
+                    <th scope="col">"Plan"</th>
+                    <th scope="col">"Key"</th>
+                    <th scope="col" class="numeric">"Today (UTC)"</th>
+                    <th scope="col" class="numeric">"This month"</th>
+                </tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </TableScroll>
     }
     .into_any()
 }

@@ -3,3 +3,4 @@
 pub mod api_card;
 pub mod layout;
 pub mod problem;
+pub mod table;

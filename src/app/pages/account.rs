@@ -1,6 +1,7 @@
 //! The signed-in user's own page: who they are to Portico, how they sign
 //! in, and the agencies they work for.
 
+use crate::app::components::table::TableScroll;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -58,19 +59,21 @@ pub fn AccountPage() -> impl IntoView {
                                 <p>"You are a platform admin. "<a href="/admin">"Go to the admin area"</a>"."</p>
                             })}
                             <h2 class="heading-l">"How you sign in"</h2>
-                            <table class="table">
-                                <caption class="table__caption visually-hidden">"Your sign-in identities"</caption>
-                                <thead><tr><th scope="col">"Identity provider"</th><th scope="col">"Your identifier there"</th><th scope="col">"Last used"</th></tr></thead>
-                                <tbody>
-                                    {page.identities.into_iter().map(|identity| view! {
-                                        <tr>
-                                            <td>{identity.provider}</td>
-                                            <td><code>{identity.subject}</code></td>
-                                            <td>{identity.last_used.get(..10).unwrap_or_default().to_string()}</td>
-                                        </tr>
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
+                            <TableScroll label="Your sign-in identities">
+                                <table class="table">
+                                    <caption class="table__caption visually-hidden">"Your sign-in identities"</caption>
+                                    <thead><tr><th scope="col">"Identity provider"</th><th scope="col">"Your identifier there"</th><th scope="col">"Last used"</th></tr></thead>
+                                    <tbody>
+                                        {page.identities.into_iter().map(|identity| view! {
+                                            <tr>
+                                                <td>{identity.provider}</td>
+                                                <td><code>{identity.subject}</code></td>
+                                                <td>{identity.last_used.get(..10).unwrap_or_default().to_string()}</td>
+                                            </tr>
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </TableScroll>
                         }
                         .into_any()
                     }

@@ -35,7 +35,7 @@ fn Tokens(page: Page) -> impl IntoView {
         view! {
             <SecretOnce secret=secret what="developer token"/>
             <p>"List your applications with it, for example:"</p>
-            <pre class="code-block"><code>{example}</code></pre>
+            <pre class="code-block" tabindex="0"><code>{example}</code></pre>
             <p class="hint">"Keep it where only your programs read it, never in a repository."</p>
         }
     });

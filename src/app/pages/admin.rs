@@ -1,6 +1,7 @@
 //! The admin area's front page: agencies, admins, users, and the way to
 //! every admin task.
 
+use crate::app::components::table::TableScroll;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -38,28 +39,30 @@ pub fn AdminPage() -> impl IntoView {
                             </ul>
                             <h2 class="heading-l">"Agencies"</h2>
                             <p><a class="button" href="/admin/agencies/new" role="button" draggable="false">"Create an agency"</a></p>
-                            <table class="table">
-                                <caption class="table__caption visually-hidden">"Agencies"</caption>
-                                <thead><tr>
-                                    <th scope="col">"Agency"</th>
-                                    <th scope="col">"Status"</th>
-                                    <th scope="col" class="numeric">"APIs"</th>
-                                    <th scope="col" class="numeric">"Members"</th>
-                                </tr></thead>
-                                <tbody>
-                                    {page.agencies.into_iter().map(|agency| {
-                                        let suspended = agency.status == "suspended";
-                                        view! {
-                                            <tr>
-                                                <td><a href=format!("/admin/agencies/{}", agency.slug)>{agency.name}</a><br/><code>{agency.slug}</code></td>
-                                                <td>{if suspended { view! { <strong class="tag tag--warning">"Suspended"</strong> }.into_any() } else { view! { <span>"Active"</span> }.into_any() }}</td>
-                                                <td class="numeric">{agency.apis}</td>
-                                                <td class="numeric">{agency.members}</td>
-                                            </tr>
-                                        }
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
+                            <TableScroll label="Agencies">
+                                <table class="table">
+                                    <caption class="table__caption visually-hidden">"Agencies"</caption>
+                                    <thead><tr>
+                                        <th scope="col">"Agency"</th>
+                                        <th scope="col">"Status"</th>
+                                        <th scope="col" class="numeric">"APIs"</th>
+                                        <th scope="col" class="numeric">"Members"</th>
+                                    </tr></thead>
+                                    <tbody>
+                                        {page.agencies.into_iter().map(|agency| {
+                                            let suspended = agency.status == "suspended";
+                                            view! {
+                                                <tr>
+                                                    <td><a href=format!("/admin/agencies/{}", agency.slug)>{agency.name}</a><br/><code>{agency.slug}</code></td>
+                                                    <td>{if suspended { view! { <strong class="tag tag--warning">"Suspended"</strong> }.into_any() } else { view! { <span>"Active"</span> }.into_any() }}</td>
+                                                    <td class="numeric">{agency.apis}</td>
+                                                    <td class="numeric">{agency.members}</td>
+                                                </tr>
+                                            }
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </TableScroll>
                             <h2 class="heading-l">"Platform admins"</h2>
                             <AdminTable admins=page.admins you csrf=csrf.clone()/>
                             <h3 class="heading-m">"Grant admin rights"</h3>
@@ -83,28 +86,30 @@ pub fn AdminPage() -> impl IntoView {
 #[component]
 fn AdminTable(admins: Vec<AdminRow>, you: i64, csrf: String) -> impl IntoView {
     view! {
-        <table class="table">
-            <caption class="table__caption visually-hidden">"Platform admins"</caption>
-            <thead><tr><th scope="col">"Name"</th><th scope="col">"Rights from"</th><th scope="col">"Action"</th></tr></thead>
-            <tbody>
-                {admins.into_iter().map(|admin| {
-                    let source = match (admin.granted, admin.from_configuration) {
-                        (true, true) => "Granted in the portal, and named in the configuration",
-                        (true, false) => "Granted in the portal",
-                        _ => "Named in the configuration",
-                    };
-                    let name = if admin.user_id == you { format!("{} (you)", admin.name) } else { admin.name.clone() };
-                    let action = admin.granted.then(|| view! {
-                        <form method="post" action=format!("/admin/admins/{}/revoke", admin.user_id) class="inline-form">
-                            <CsrfField token=csrf.clone()/>
-                            <button class="button button--warning button--small" type="submit">
-                                "Remove admin rights"<span class="visually-hidden">{format!(" of {}", admin.name)}</span>
-                            </button>
-                        </form>
-                    });
-                    view! { <tr><td>{name}</td><td>{source}</td><td>{action}</td></tr> }
-                }).collect_view()}
-            </tbody>
-        </table>
+        <TableScroll label="Platform admins">
+            <table class="table">
+                <caption class="table__caption visually-hidden">"Platform admins"</caption>
+                <thead><tr><th scope="col">"Name"</th><th scope="col">"Rights from"</th><th scope="col">"Action"</th></tr></thead>
+                <tbody>
+                    {admins.into_iter().map(|admin| {
+                        let source = match (admin.granted, admin.from_configuration) {
+                            (true, true) => "Granted in the portal, and named in the configuration",
+                            (true, false) => "Granted in the portal",
+                            _ => "Named in the configuration",
+                        };
+                        let name = if admin.user_id == you { format!("{} (you)", admin.name) } else { admin.name.clone() };
+                        let action = admin.granted.then(|| view! {
+                            <form method="post" action=format!("/admin/admins/{}/revoke", admin.user_id) class="inline-form">
+                                <CsrfField token=csrf.clone()/>
+                                <button class="button button--warning button--small" type="submit">
+                                    "Remove admin rights"<span class="visually-hidden">{format!(" of {}", admin.name)}</span>
+                                </button>
+                            </form>
+                        });
+                        view! { <tr><td>{name}</td><td>{source}</td><td>{action}</td></tr> }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </TableScroll>
     }
 }

@@ -1,6 +1,7 @@
 //! One API: who publishes it, how to call it through the gateway, its plans
 //! and the versions of its OpenAPI document.
 
+use crate::app::components::table::TableScroll;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -105,50 +106,52 @@ fn Detail(detail: ApiDetail) -> impl IntoView {
             </div>
         </dl>
         <p>"Try it from a terminal:"</p>
-        <pre class="code-block"><code>{curl}</code></pre>
+        <pre class="code-block" tabindex="0"><code>{curl}</code></pre>
 
         <h2 class="heading-l">"Plans"</h2>
         <PlanTable plans=detail.plans access_href/>
 
         <h2 class="heading-l">"Versions"</h2>
-        <table class="table">
-            <caption class="visually-hidden">"Versions of the OpenAPI document"</caption>
-            <thead><tr><th scope="col">"Version"</th><th scope="col">"OpenAPI"</th><th scope="col">"Published"</th><th scope="col">"Changes"</th></tr></thead>
-            <tbody>
-                {
-                    // Newest first: each version's predecessor is the next row.
-                    let previous: Vec<Option<String>> = detail
-                        .versions
-                        .iter()
-                        .skip(1)
-                        .map(|v| Some(v.label.clone()))
-                        .chain([None])
-                        .collect();
-                    let (agency, slug) = (api.agency.slug.clone(), api.slug.clone());
-                    detail.versions.into_iter().zip(previous).map(|(v, previous)| {
-                        let changes = previous.map(|previous| {
-                            let href = changelog_href(&agency, &slug, Some(&previous), Some(&v.label));
-                            // The same words on every row: the hidden part says which versions.
-                            let which = format!(" ({previous} to {})", v.label);
+        <TableScroll label="Versions of the OpenAPI document">
+            <table class="table">
+                <caption class="visually-hidden">"Versions of the OpenAPI document"</caption>
+                <thead><tr><th scope="col">"Version"</th><th scope="col">"OpenAPI"</th><th scope="col">"Published"</th><th scope="col">"Changes"</th></tr></thead>
+                <tbody>
+                    {
+                        // Newest first: each version's predecessor is the next row.
+                        let previous: Vec<Option<String>> = detail
+                            .versions
+                            .iter()
+                            .skip(1)
+                            .map(|v| Some(v.label.clone()))
+                            .chain([None])
+                            .collect();
+                        let (agency, slug) = (api.agency.slug.clone(), api.slug.clone());
+                        detail.versions.into_iter().zip(previous).map(|(v, previous)| {
+                            let changes = previous.map(|previous| {
+                                let href = changelog_href(&agency, &slug, Some(&previous), Some(&v.label));
+                                // The same words on every row: the hidden part says which versions.
+                                let which = format!(" ({previous} to {})", v.label);
+                                view! {
+                                    <a href=href>
+                                        "Changes from the previous version"
+                                        <span class="visually-hidden">{which}</span>
+                                    </a>
+                                }
+                            });
                             view! {
-                                <a href=href>
-                                    "Changes from the previous version"
-                                    <span class="visually-hidden">{which}</span>
-                                </a>
+                                <tr>
+                                    <td>{v.label.clone()}{v.is_default.then_some(" (current)")}</td>
+                                    <td>{v.openapi_version}</td>
+                                    <td>{v.created_at.get(..10).unwrap_or_default().to_owned()}</td>
+                                    <td>{changes}</td>
+                                </tr>
                             }
-                        });
-                        view! {
-                            <tr>
-                                <td>{v.label.clone()}{v.is_default.then_some(" (current)")}</td>
-                                <td>{v.openapi_version}</td>
-                                <td>{v.created_at.get(..10).unwrap_or_default().to_owned()}</td>
-                                <td>{changes}</td>
-                            </tr>
-                        }
-                    }).collect_view()
-                }
-            </tbody>
-        </table>
+                        }).collect_view()
+                    }
+                </tbody>
+            </table>
+        </TableScroll>
     }
 }
 
@@ -216,36 +219,38 @@ fn PlanTable(plans: Vec<PlanSummary>, access_href: String) -> impl IntoView {
     }
     let limit = |n: Option<i64>| n.map(group_thousands).unwrap_or_else(|| "No limit".into());
     view! {
-        <table class="table">
-            <caption class="visually-hidden">"Plans and their limits"</caption>
-            <thead>
-                <tr>
-                    <th scope="col">"Plan"</th>
-                    <th scope="col" class="numeric">"Requests per second"</th>
-                    <th scope="col" class="numeric">"Requests per minute"</th>
-                    <th scope="col" class="numeric">"Per day"</th>
-                    <th scope="col" class="numeric">"Per month"</th>
-                    <th scope="col">"Approval"</th>
-                    <th scope="col"><span class="visually-hidden">"Access"</span></th>
-                </tr>
-            </thead>
-            <tbody>
-                {plans.into_iter().map(|p| view! {
+        <TableScroll label="Plans and their limits">
+            <table class="table">
+                <caption class="visually-hidden">"Plans and their limits"</caption>
+                <thead>
                     <tr>
-                        <th scope="row">{p.name.clone()}<span class="hint">{p.description}</span></th>
-                        <td class="numeric">{limit(p.rate_per_second)}</td>
-                        <td class="numeric">{limit(p.rate_per_minute)}</td>
-                        <td class="numeric">{limit(p.quota_per_day)}</td>
-                        <td class="numeric">{limit(p.quota_per_month)}</td>
-                        <td>{if p.approval == "auto" { "Immediate" } else { "Reviewed by the agency" }}</td>
-                        <td>{p.open_for_requests.then(|| {
-                            let label = format!("Request access to the {} plan", p.name);
-                            view! { <a href=format!("{access_href}?plan={}", p.slug) aria-label=label>"Request access"</a> }
-                        })}</td>
+                        <th scope="col">"Plan"</th>
+                        <th scope="col" class="numeric">"Requests per second"</th>
+                        <th scope="col" class="numeric">"Requests per minute"</th>
+                        <th scope="col" class="numeric">"Per day"</th>
+                        <th scope="col" class="numeric">"Per month"</th>
+                        <th scope="col">"Approval"</th>
+                        <th scope="col"><span class="visually-hidden">"Access"</span></th>
                     </tr>
-                }).collect_view()}
-            </tbody>
-        </table>
+                </thead>
+                <tbody>
+                    {plans.into_iter().map(|p| view! {
+                        <tr>
+                            <th scope="row">{p.name.clone()}<span class="hint">{p.description}</span></th>
+                            <td class="numeric">{limit(p.rate_per_second)}</td>
+                            <td class="numeric">{limit(p.rate_per_minute)}</td>
+                            <td class="numeric">{limit(p.quota_per_day)}</td>
+                            <td class="numeric">{limit(p.quota_per_month)}</td>
+                            <td>{if p.approval == "auto" { "Immediate" } else { "Reviewed by the agency" }}</td>
+                            <td>{p.open_for_requests.then(|| {
+                                let label = format!("Request access to the {} plan", p.name);
+                                view! { <a href=format!("{access_href}?plan={}", p.slug) aria-label=label>"Request access"</a> }
+                            })}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </TableScroll>
     }.into_any()
 }
 

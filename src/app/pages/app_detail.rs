@@ -2,6 +2,7 @@
 //! keys (created, rotated and revoked here, a new secret shown once), and
 //! its access to APIs.
 
+use crate::app::components::table::TableScroll;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -140,19 +141,21 @@ fn KeyTable(keys: Vec<KeyRow>, base: String, csrf: String) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <table class="table">
-            <caption class="table__caption visually-hidden">"The application's API keys"</caption>
-            <thead><tr>
-                <th scope="col">"Name"</th>
-                <th scope="col">"Key"</th>
-                <th scope="col">"Created"</th>
-                <th scope="col">"Expires"</th>
-                <th scope="col">"Last used"</th>
-                <th scope="col">"Status"</th>
-                <th scope="col"><span class="visually-hidden">"Actions"</span></th>
-            </tr></thead>
-            <tbody>{rows}</tbody>
-        </table>
+        <TableScroll label="The application's API keys">
+            <table class="table">
+                <caption class="table__caption visually-hidden">"The application's API keys"</caption>
+                <thead><tr>
+                    <th scope="col">"Name"</th>
+                    <th scope="col">"Key"</th>
+                    <th scope="col">"Created"</th>
+                    <th scope="col">"Expires"</th>
+                    <th scope="col">"Last used"</th>
+                    <th scope="col">"Status"</th>
+                    <th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                </tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </TableScroll>
     }
     .into_any()
 }

@@ -1,6 +1,7 @@
 //! `/apps`: the signed-in user's applications, and the form that creates
 //! one. An application is what keys and access requests belong to.
 
+use crate::app::components::table::TableScroll;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -78,16 +79,18 @@ fn AppTable(apps: Vec<AppSummary>) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <table class="table">
-            <caption class="table__caption">"Your applications"</caption>
-            <thead><tr>
-                <th scope="col">"Name"</th>
-                <th scope="col">"Description"</th>
-                <th scope="col">"Created"</th>
-                <th scope="col" class="numeric">"Working keys"</th>
-            </tr></thead>
-            <tbody>{rows}</tbody>
-        </table>
+        <TableScroll label="Your applications">
+            <table class="table">
+                <caption class="table__caption">"Your applications"</caption>
+                <thead><tr>
+                    <th scope="col">"Name"</th>
+                    <th scope="col">"Description"</th>
+                    <th scope="col">"Created"</th>
+                    <th scope="col" class="numeric">"Working keys"</th>
+                </tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </TableScroll>
     }
     .into_any()
 }

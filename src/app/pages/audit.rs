@@ -2,6 +2,7 @@
 //! `/manage/{agency}/audit` (the agency's, for its owners). A GET form
 //! narrows it; the same filter downloads as CSV.
 
+use crate::app::components::table::TableScroll;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -120,32 +121,34 @@ fn EntryTable(entries: Vec<AuditEntry>, admin: bool) -> impl IntoView {
         return view! { <p>"No event matches."</p> }.into_any();
     }
     view! {
-        <table class="table table--log">
-            <caption class="table__caption visually-hidden">"Audit events, newest first"</caption>
-            <thead><tr>
-                <th scope="col">"When (UTC)"</th>
-                <th scope="col">"Who"</th>
-                {admin.then(|| view! { <th scope="col">"Agency"</th> })}
-                <th scope="col">"Action"</th>
-                <th scope="col">"Target"</th>
-                <th scope="col">"Details"</th>
-            </tr></thead>
-            <tbody>
-                {entries.into_iter().map(|e| {
-                    let at = e.at.get(..19).unwrap_or(&e.at).replace('T', " ");
-                    view! {
-                        <tr>
-                            <td>{at}</td>
-                            <td>{e.actor}{e.client_addr.map(|a| view! { <br/><span class="hint-inline">{format!("from {a}")}</span> })}</td>
-                            {admin.then(|| view! { <td>{e.agency.unwrap_or_default()}</td> })}
-                            <td><code>{e.action}</code></td>
-                            <td>{e.target}</td>
-                            <td><code class="log-detail">{e.detail}</code></td>
-                        </tr>
-                    }
-                }).collect_view()}
-            </tbody>
-        </table>
+        <TableScroll label="Audit events, newest first">
+            <table class="table table--log">
+                <caption class="table__caption visually-hidden">"Audit events, newest first"</caption>
+                <thead><tr>
+                    <th scope="col">"When (UTC)"</th>
+                    <th scope="col">"Who"</th>
+                    {admin.then(|| view! { <th scope="col">"Agency"</th> })}
+                    <th scope="col">"Action"</th>
+                    <th scope="col">"Target"</th>
+                    <th scope="col">"Details"</th>
+                </tr></thead>
+                <tbody>
+                    {entries.into_iter().map(|e| {
+                        let at = e.at.get(..19).unwrap_or(&e.at).replace('T', " ");
+                        view! {
+                            <tr>
+                                <td>{at}</td>
+                                <td>{e.actor}{e.client_addr.map(|a| view! { <br/><span class="hint-inline">{format!("from {a}")}</span> })}</td>
+                                {admin.then(|| view! { <td>{e.agency.unwrap_or_default()}</td> })}
+                                <td><code>{e.action}</code></td>
+                                <td>{e.target}</td>
+                                <td><code class="log-detail">{e.detail}</code></td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </TableScroll>
     }
     .into_any()
 }

@@ -3,6 +3,7 @@
 //! changed. Two versions are chosen with a GET form that works without
 //! JavaScript.
 
+use crate::app::components::table::TableScroll;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -178,18 +179,20 @@ fn BreakingTable(breaking: Vec<(OperationChange, Change)>, caption: String) -> i
             .into_any()
     } else {
         view! {
-            <table class="table">
-                <caption class="visually-hidden">{caption}</caption>
-                <thead><tr><th scope="col">"Operation"</th><th scope="col">"Change"</th></tr></thead>
-                <tbody>
-                    {breaking.into_iter().map(|(op, change)| view! {
-                        <tr>
-                            <th scope="row"><OperationName op/></th>
-                            <td><BreakingTag/><Sentence text=change.text/></td>
-                        </tr>
-                    }).collect_view()}
-                </tbody>
-            </table>
+            <TableScroll label=caption.clone()>
+                <table class="table">
+                    <caption class="visually-hidden">{caption}</caption>
+                    <thead><tr><th scope="col">"Operation"</th><th scope="col">"Change"</th></tr></thead>
+                    <tbody>
+                        {breaking.into_iter().map(|(op, change)| view! {
+                            <tr>
+                                <th scope="row"><OperationName op/></th>
+                                <td><BreakingTag/><Sentence text=change.text/></td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </TableScroll>
         }
         .into_any()
     };
@@ -209,25 +212,27 @@ fn OperationTable(
         return view! { <p>{empty}</p> }.into_any();
     }
     view! {
-        <table class="table">
-            <caption class="visually-hidden">{caption}</caption>
-            <thead><tr><th scope="col">"Operation"</th><th scope="col">"Change"</th></tr></thead>
-            <tbody>
-                {operations.into_iter().map(|op| {
-                    let changes = op.changes.clone();
-                    view! {
-                        <tr>
-                            <th scope="row"><OperationName op/></th>
-                            <td>{changes.into_iter().map(|change| view! {
-                                <p class="change">
-                                    {change.breaking.then(|| view! { <BreakingTag/> })}<Sentence text=change.text/>
-                                </p>
-                            }).collect_view()}</td>
-                        </tr>
-                    }
-                }).collect_view()}
-            </tbody>
-        </table>
+        <TableScroll label=caption.clone()>
+            <table class="table">
+                <caption class="visually-hidden">{caption}</caption>
+                <thead><tr><th scope="col">"Operation"</th><th scope="col">"Change"</th></tr></thead>
+                <tbody>
+                    {operations.into_iter().map(|op| {
+                        let changes = op.changes.clone();
+                        view! {
+                            <tr>
+                                <th scope="row"><OperationName op/></th>
+                                <td>{changes.into_iter().map(|change| view! {
+                                    <p class="change">
+                                        {change.breaking.then(|| view! { <BreakingTag/> })}<Sentence text=change.text/>
+                                    </p>
+                                }).collect_view()}</td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </TableScroll>
     }
     .into_any()
 }

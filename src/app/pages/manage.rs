@@ -2,6 +2,7 @@
 //! visibility, and its people. Owners also invite people, set roles, and
 //! read the agency's audit log.
 
+use crate::app::components::table::TableScroll;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -60,28 +61,30 @@ pub fn ManagePage() -> impl IntoView {
                             view! { <p>"This agency has no APIs yet."</p> }.into_any()
                         } else {
                             view! {
-                                <table class="table">
-                                    <caption class="table__caption visually-hidden">"The agency's APIs"</caption>
-                                    <thead><tr>
-                                        <th scope="col">"API"</th>
-                                        <th scope="col">"Visibility"</th>
-                                        <th scope="col">"Lifecycle"</th>
-                                        <th scope="col" class="numeric">"Versions"</th>
-                                    </tr></thead>
-                                    <tbody>
-                                        {page.apis.into_iter().map(|api| {
-                                            let href = format!("/manage/{}/apis/{}", page.slug, api.slug);
-                                            view! {
-                                                <tr>
-                                                    <td><a href=href>{api.name}</a></td>
-                                                    <td>{api.visibility}</td>
-                                                    <td>{api.lifecycle}</td>
-                                                    <td class="numeric">{api.versions}</td>
-                                                </tr>
-                                            }
-                                        }).collect_view()}
-                                    </tbody>
-                                </table>
+                                <TableScroll label="The agency's APIs">
+                                    <table class="table">
+                                        <caption class="table__caption visually-hidden">"The agency's APIs"</caption>
+                                        <thead><tr>
+                                            <th scope="col">"API"</th>
+                                            <th scope="col">"Visibility"</th>
+                                            <th scope="col">"Lifecycle"</th>
+                                            <th scope="col" class="numeric">"Versions"</th>
+                                        </tr></thead>
+                                        <tbody>
+                                            {page.apis.into_iter().map(|api| {
+                                                let href = format!("/manage/{}/apis/{}", page.slug, api.slug);
+                                                view! {
+                                                    <tr>
+                                                        <td><a href=href>{api.name}</a></td>
+                                                        <td>{api.visibility}</td>
+                                                        <td>{api.lifecycle}</td>
+                                                        <td class="numeric">{api.versions}</td>
+                                                    </tr>
+                                                }
+                                            }).collect_view()}
+                                        </tbody>
+                                    </table>
+                                </TableScroll>
                             }.into_any()
                         }}
                         {access_links}
@@ -115,42 +118,44 @@ pub fn MemberList(members: Vec<MemberRow>, manage: Option<(String, String, i64)>
     }
     let managing = manage.is_some();
     view! {
-        <table class="table">
-            <caption class="table__caption visually-hidden">"Members of the agency"</caption>
-            <thead><tr>
-                <th scope="col">"Name"</th><th scope="col">"Email"</th><th scope="col">"Role"</th><th scope="col">"Since"</th>
-                {managing.then(|| view! { <th scope="col">"Change"</th> })}
-            </tr></thead>
-            <tbody>
-                {members.into_iter().map(|member| {
-                    let change = manage.clone().map(|(base, csrf, you)| {
-                        let id = format!("role-{}", member.user_id);
-                        let label = if member.user_id == you { "Your role".to_string() } else { format!("Role of {}", member.name) };
+        <TableScroll label="Members of the agency">
+            <table class="table">
+                <caption class="table__caption visually-hidden">"Members of the agency"</caption>
+                <thead><tr>
+                    <th scope="col">"Name"</th><th scope="col">"Email"</th><th scope="col">"Role"</th><th scope="col">"Since"</th>
+                    {managing.then(|| view! { <th scope="col">"Change"</th> })}
+                </tr></thead>
+                <tbody>
+                    {members.into_iter().map(|member| {
+                        let change = manage.clone().map(|(base, csrf, you)| {
+                            let id = format!("role-{}", member.user_id);
+                            let label = if member.user_id == you { "Your role".to_string() } else { format!("Role of {}", member.name) };
+                            view! {
+                                <form method="post" action=format!("{base}/members/{}", member.user_id) class="inline-form">
+                                    <CsrfField token=csrf/>
+                                    <label class="visually-hidden" for=id.clone()>{label}</label>
+                                    <select class="select" id=id name="role">
+                                        <option value="owner" selected=member.role == Role::Owner>"Owner"</option>
+                                        <option value="maintainer" selected=member.role == Role::Maintainer>"Maintainer"</option>
+                                        <option value="remove">"Remove from the agency"</option>
+                                    </select>
+                                    <button class="button button--secondary button--small" type="submit">"Save"<span class="visually-hidden">{format!(" for {}", member.name)}</span></button>
+                                </form>
+                            }
+                        });
                         view! {
-                            <form method="post" action=format!("{base}/members/{}", member.user_id) class="inline-form">
-                                <CsrfField token=csrf/>
-                                <label class="visually-hidden" for=id.clone()>{label}</label>
-                                <select class="select" id=id name="role">
-                                    <option value="owner" selected=member.role == Role::Owner>"Owner"</option>
-                                    <option value="maintainer" selected=member.role == Role::Maintainer>"Maintainer"</option>
-                                    <option value="remove">"Remove from the agency"</option>
-                                </select>
-                                <button class="button button--secondary button--small" type="submit">"Save"<span class="visually-hidden">{format!(" for {}", member.name)}</span></button>
-                            </form>
+                            <tr>
+                                <td>{member.name.clone()}</td>
+                                <td>{member.email.clone().unwrap_or_default()}</td>
+                                <td>{member.role.label()}</td>
+                                <td>{member.since.get(..10).unwrap_or_default().to_string()}</td>
+                                {change.map(|form| view! { <td>{form}</td> })}
+                            </tr>
                         }
-                    });
-                    view! {
-                        <tr>
-                            <td>{member.name.clone()}</td>
-                            <td>{member.email.clone().unwrap_or_default()}</td>
-                            <td>{member.role.label()}</td>
-                            <td>{member.since.get(..10).unwrap_or_default().to_string()}</td>
-                            {change.map(|form| view! { <td>{form}</td> })}
-                        </tr>
-                    }
-                }).collect_view()}
-            </tbody>
-        </table>
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </TableScroll>
     }
     .into_any()
 }
@@ -195,32 +200,34 @@ pub fn InvitationTable(
     csrf: String,
 ) -> impl IntoView {
     (!invitations.is_empty()).then(|| view! {
-        <table class="table">
-            <caption class="table__caption">"Invitations"</caption>
-            <thead><tr>
-                <th scope="col">"For"</th><th scope="col">"Role"</th><th scope="col">"By"</th><th scope="col">"Expires"</th><th scope="col">"Status"</th>
-                {revoke_base.is_some().then(|| view! { <th scope="col">"Action"</th> })}
-            </tr></thead>
-            <tbody>
-                {invitations.into_iter().map(|i| {
-                    let withdraw = revoke_base.clone().map(|base| i.pending.then(|| view! {
-                        <form method="post" action=format!("{base}/invitations/{}/revoke", i.id) class="inline-form">
-                            <CsrfField token=csrf.clone()/>
-                            <button class="button button--secondary button--small" type="submit">"Withdraw"<span class="visually-hidden">{format!(" the invitation for {}", i.note)}</span></button>
-                        </form>
-                    }));
-                    view! {
-                        <tr>
-                            <td>{i.note.clone()}</td>
-                            <td>{i.role.label()}</td>
-                            <td>{i.created_by.clone()}</td>
-                            <td>{i.expires_at.get(..10).unwrap_or_default().to_string()}</td>
-                            <td>{i.standing.clone()}</td>
-                            {withdraw.map(|form| view! { <td>{form}</td> })}
-                        </tr>
-                    }
-                }).collect_view()}
-            </tbody>
-        </table>
+        <TableScroll label="Invitations">
+            <table class="table">
+                <caption class="table__caption">"Invitations"</caption>
+                <thead><tr>
+                    <th scope="col">"For"</th><th scope="col">"Role"</th><th scope="col">"By"</th><th scope="col">"Expires"</th><th scope="col">"Status"</th>
+                    {revoke_base.is_some().then(|| view! { <th scope="col">"Action"</th> })}
+                </tr></thead>
+                <tbody>
+                    {invitations.into_iter().map(|i| {
+                        let withdraw = revoke_base.clone().map(|base| i.pending.then(|| view! {
+                            <form method="post" action=format!("{base}/invitations/{}/revoke", i.id) class="inline-form">
+                                <CsrfField token=csrf.clone()/>
+                                <button class="button button--secondary button--small" type="submit">"Withdraw"<span class="visually-hidden">{format!(" the invitation for {}", i.note)}</span></button>
+                            </form>
+                        }));
+                        view! {
+                            <tr>
+                                <td>{i.note.clone()}</td>
+                                <td>{i.role.label()}</td>
+                                <td>{i.created_by.clone()}</td>
+                                <td>{i.expires_at.get(..10).unwrap_or_default().to_string()}</td>
+                                <td>{i.standing.clone()}</td>
+                                {withdraw.map(|form| view! { <td>{form}</td> })}
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </TableScroll>
     })
 }

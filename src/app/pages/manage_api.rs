@@ -2,6 +2,7 @@
 //! and lifecycle, its versions (upload one, choose the default) and its
 //! guides. Every form posts to a plain handler and works without JavaScript.
 
+use crate::app::components::table::TableScroll;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -181,16 +182,18 @@ fn Versions(
         .collect_view();
     view! {
         <h2 class="heading-l" id="versions">"Versions"</h2>
-        <table class="table">
-            <caption class="table__caption visually-hidden">"Versions of the OpenAPI document"</caption>
-            <thead><tr>
-                <th scope="col">"Version"</th>
-                <th scope="col">"OpenAPI"</th>
-                <th scope="col">"Created"</th>
-                <th scope="col">"Default"</th>
-            </tr></thead>
-            <tbody>{rows}</tbody>
-        </table>
+        <TableScroll label="Versions of the OpenAPI document">
+            <table class="table">
+                <caption class="table__caption visually-hidden">"Versions of the OpenAPI document"</caption>
+                <thead><tr>
+                    <th scope="col">"Version"</th>
+                    <th scope="col">"OpenAPI"</th>
+                    <th scope="col">"Created"</th>
+                    <th scope="col">"Default"</th>
+                </tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </TableScroll>
         <h3 class="heading-m" id="new-version">"Upload a new version"</h3>
         <p>"The new version becomes the default at once. Versions are never overwritten."</p>
         <form method="post" action=format!("{base}/versions") enctype="multipart/form-data" novalidate>
@@ -245,11 +248,13 @@ fn Guides(guides: Vec<GuideRow>, base: String, public: String) -> impl IntoView 
             })
             .collect_view();
         view! {
-            <table class="table">
-                <caption class="table__caption visually-hidden">"Guides of the API"</caption>
-                <thead><tr><th scope="col">"Guide"</th><th scope="col">"Public page"</th><th scope="col">"Updated"</th></tr></thead>
-                <tbody>{rows}</tbody>
-            </table>
+            <TableScroll label="Guides of the API">
+                <table class="table">
+                    <caption class="table__caption visually-hidden">"Guides of the API"</caption>
+                    <thead><tr><th scope="col">"Guide"</th><th scope="col">"Public page"</th><th scope="col">"Updated"</th></tr></thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </TableScroll>
         }
         .into_any()
     };

@@ -1,6 +1,7 @@
 //! Who uses an API, for its agency's owners: applications, their owners,
 //! plans, status and since when.
 
+use crate::app::components::table::TableScroll;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -60,17 +61,19 @@ fn Consumers(page: Page) -> impl IntoView {
             view! { <p>"No application has asked for this API yet."</p> }.into_any()
         } else {
             view! {
-                <table class="table">
-                    <caption class="table__caption visually-hidden">"Applications that asked for this API"</caption>
-                    <thead><tr>
-                        <th scope="col">"Application"</th>
-                        <th scope="col">"Owner"</th>
-                        <th scope="col">"Plan"</th>
-                        <th scope="col">"Status"</th>
-                        <th scope="col">"Since"</th>
-                    </tr></thead>
-                    <tbody>{rows}</tbody>
-                </table>
+                <TableScroll label="Applications that asked for this API">
+                    <table class="table">
+                        <caption class="table__caption visually-hidden">"Applications that asked for this API"</caption>
+                        <thead><tr>
+                            <th scope="col">"Application"</th>
+                            <th scope="col">"Owner"</th>
+                            <th scope="col">"Plan"</th>
+                            <th scope="col">"Status"</th>
+                            <th scope="col">"Since"</th>
+                        </tr></thead>
+                        <tbody>{rows}</tbody>
+                    </table>
+                </TableScroll>
             }.into_any()
         }}
         <ul class="action-list">

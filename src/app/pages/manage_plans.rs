@@ -2,6 +2,7 @@
 //! creates a plan, or (with `?plan=`) the form that changes one, and the
 //! button that retires or deletes it.
 
+use crate::app::components::table::TableScroll;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -71,21 +72,23 @@ fn Plans(page: Page) -> impl IntoView {
             view! { <p>"This API offers no plans yet."</p> }.into_any()
         } else {
             view! {
-                <table class="table">
-                    <caption class="table__caption visually-hidden">"Plans of the API"</caption>
-                    <thead><tr>
-                        <th scope="col">"Plan"</th>
-                        <th scope="col" class="numeric">"Per second"</th>
-                        <th scope="col" class="numeric">"Per minute"</th>
-                        <th scope="col" class="numeric">"Per day"</th>
-                        <th scope="col" class="numeric">"Per month"</th>
-                        <th scope="col">"Approval"</th>
-                        <th scope="col">"New requests"</th>
-                        <th scope="col" class="numeric">"Subscriptions"</th>
-                        <th scope="col"><span class="visually-hidden">"Actions"</span></th>
-                    </tr></thead>
-                    <tbody>{rows}</tbody>
-                </table>
+                <TableScroll label="Plans of the API">
+                    <table class="table">
+                        <caption class="table__caption visually-hidden">"Plans of the API"</caption>
+                        <thead><tr>
+                            <th scope="col">"Plan"</th>
+                            <th scope="col" class="numeric">"Per second"</th>
+                            <th scope="col" class="numeric">"Per minute"</th>
+                            <th scope="col" class="numeric">"Per day"</th>
+                            <th scope="col" class="numeric">"Per month"</th>
+                            <th scope="col">"Approval"</th>
+                            <th scope="col">"New requests"</th>
+                            <th scope="col" class="numeric">"Subscriptions"</th>
+                            <th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                        </tr></thead>
+                        <tbody>{rows}</tbody>
+                    </table>
+                </TableScroll>
             }.into_any()
         }}
         {form}

@@ -2,6 +2,7 @@
 //! owners: totals, charts and the busiest consumers over the last hour,
 //! day or month, narrowed to one consumer with `?app=`, and as CSV.
 
+use crate::app::components::table::TableScroll;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -105,18 +106,20 @@ fn Consumers(rows: Vec<ConsumerUsage>, base: String, span: &'static str) -> impl
         })
         .collect_view();
     view! {
-        <table class="table">
-            <caption class="table__caption visually-hidden">"The applications that called this API most in this period"</caption>
-            <thead><tr>
-                <th scope="col">"Application"</th>
-                <th scope="col">"Owner"</th>
-                <th scope="col" class="numeric">"Calls"</th>
-                <th scope="col" class="numeric">"Errors"</th>
-                <th scope="col" class="numeric">"Error rate"</th>
-                <th scope="col" class="numeric">"p95"</th>
-            </tr></thead>
-            <tbody>{rows}</tbody>
-        </table>
+        <TableScroll label="The applications that called this API most in this period">
+            <table class="table">
+                <caption class="table__caption visually-hidden">"The applications that called this API most in this period"</caption>
+                <thead><tr>
+                    <th scope="col">"Application"</th>
+                    <th scope="col">"Owner"</th>
+                    <th scope="col" class="numeric">"Calls"</th>
+                    <th scope="col" class="numeric">"Errors"</th>
+                    <th scope="col" class="numeric">"Error rate"</th>
+                    <th scope="col" class="numeric">"p95"</th>
+                </tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </TableScroll>
     }
     .into_any()
 }

@@ -2,6 +2,7 @@
 //! publishing from CI (every token of the agency, for an owner), the form
 //! that creates one, and the new token's secret, shown once.
 
+use crate::app::components::table::TableScroll;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -37,7 +38,7 @@ fn Tokens(page: Page) -> impl IntoView {
         view! {
             <SecretOnce secret=secret what="personal access token"/>
             <p>"Publish a version from CI with it, for example:"</p>
-            <pre class="code-block"><code>{example}</code></pre>
+            <pre class="code-block" tabindex="0"><code>{example}</code></pre>
             <p class="hint">"Keep it in your CI's secret store, never in the repository."</p>
         }
     });
@@ -161,20 +162,22 @@ pub fn TokenTable(
         })
         .collect_view();
     view! {
-        <table class="table">
-            <caption class="table__caption">{caption}</caption>
-            <thead><tr>
-                <th scope="col">"Name"</th>
-                {show_owner.then(|| view! { <th scope="col">"Owner"</th> })}
-                <th scope="col">"Token"</th>
-                <th scope="col">"Created"</th>
-                <th scope="col">"Expires"</th>
-                <th scope="col">"Last used"</th>
-                <th scope="col">"Status"</th>
-                <th scope="col"><span class="visually-hidden">"Action"</span></th>
-            </tr></thead>
-            <tbody>{rows}</tbody>
-        </table>
+        <TableScroll label=caption>
+            <table class="table">
+                <caption class="table__caption">{caption}</caption>
+                <thead><tr>
+                    <th scope="col">"Name"</th>
+                    {show_owner.then(|| view! { <th scope="col">"Owner"</th> })}
+                    <th scope="col">"Token"</th>
+                    <th scope="col">"Created"</th>
+                    <th scope="col">"Expires"</th>
+                    <th scope="col">"Last used"</th>
+                    <th scope="col">"Status"</th>
+                    <th scope="col"><span class="visually-hidden">"Action"</span></th>
+                </tr></thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </TableScroll>
     }
     .into_any()
 }
