@@ -10,7 +10,7 @@ pub const MAX_EXPIRY_DAYS: i64 = 730;
 
 /// How long a rotated key keeps working: (form value, label, seconds).
 pub const GRACE_PERIODS: [(&str, &str, i64); 4] = [
-    ("none", "No grace period: the old key stops at once", 0),
+    ("none", "Not at all: it stops now", 0),
     ("1h", "1 hour", 3_600),
     ("24h", "24 hours", 86_400),
     ("7d", "7 days", 604_800),
