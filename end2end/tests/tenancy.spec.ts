@@ -97,6 +97,7 @@ test('an admin creates an agency, its owner invites a maintainer, and the log na
   // @readme/oas-examples), then a new version from CI with a token and curl.
   const document = path.join(__dirname, '../node_modules/@readme/oas-examples/3.0/json/petstore-expanded.json');
   await maintainer.getByRole('link', { name: 'Publish an API' }).click();
+  await expectAccessible(maintainer);
   await maintainer.getByLabel('Name', { exact: true }).fill('Pet Licences');
   await maintainer.getByLabel('Upload the document').setInputFiles(document);
   await maintainer.getByLabel('Visibility').selectOption('public');
