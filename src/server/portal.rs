@@ -97,6 +97,11 @@ fn handwritten(dev: bool) -> Vec<Route> {
             &format!("{}/{{api}}", demo::UPSTREAM_PATH),
             any(demo::upstream::echo_root),
         ));
+        // The root with its slash too: the API page's `curl` ends with one.
+        routes.push(open(
+            &format!("{}/{{api}}/", demo::UPSTREAM_PATH),
+            any(demo::upstream::echo_root),
+        ));
         routes.push(open(
             &format!("{}/{{api}}/{{*rest}}", demo::UPSTREAM_PATH),
             any(demo::upstream::echo),

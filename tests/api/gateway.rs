@@ -71,6 +71,20 @@ async fn forwards_to_the_demo_upstream(app: TestApp) {
         headers.get("x-hop").is_none(),
         "connection-named headers are stripped"
     );
+    // The API's root, with and without the slash that the API page's
+    // `curl` example ends with.
+    for root in ["", "/"] {
+        let response = app
+            .http
+            .get(format!("{}/demo-ipo/data-sets{root}", app.gateway))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200, "root {root:?}");
+        let echo: serde_json::Value = response.json().await.unwrap();
+        assert_eq!(echo["api"], "data-sets", "root {root:?}");
+        assert_eq!(echo["path"], "/", "root {root:?}");
+    }
 }
 
 async fn streams_request_bodies_to_the_upstream(app: TestApp) {
